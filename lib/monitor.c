@@ -263,7 +263,8 @@ static void monitor_blind_rule(
 static int
 monitor_is_blind(const struct monitor_target *t, time_t now)
 {
-	return t->state == MON_DEGRADED && t->failing_since != 0 &&
+	/* failing_since outlives a poll in flight: a retry does not end it. */
+	return t->failing_since != 0 &&
 	    now - t->failing_since >= (time_t)t->blind_after;
 }
 

@@ -549,6 +549,20 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(400, {"error": str(e)})
         if route == ("GET", "/_fake/faults"):
             return self.send_json(200, fake.faults.list())
+        if route == ("GET", "/_fake/faults/wait"):
+            # Long poll: answers once fault `id` has hit `hits` requests
+            # (status 200) or after `timeout` seconds (408), with the count.
+            q = {k: v[-1] for k, v in parse_qs(
+                self.path.partition("?")[2]).items()}
+            try:
+                fid, want = int(q["id"]), int(q.get("hits", "1"))
+                timeout = float(q.get("timeout", "30"))
+            except (KeyError, ValueError):
+                return self.send_json(400, {"error": "want id=N[&hits=N]"
+                                                     "[&timeout=S]"})
+            got = fake.faults.wait(fid, want, timeout)
+            return self.send_json(200 if got >= want else 408,
+                                  {"id": fid, "hits": got})
         if route == ("DELETE", "/_fake/faults"):
             fake.faults.clear()
             return self.send_json(200, {"cleared": True})

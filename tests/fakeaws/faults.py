@@ -98,6 +98,8 @@ class FaultTable:
 
     def __init__(self):
         self._lock = threading.Lock()
+        self._hit = threading.Condition(self._lock)
+        self._hits = {}   # fault id -> hits, kept after the fault is gone
         self._faults = []
         self._rngs = {}   # fault id -> random.Random (probability < 1)
         self._next_id = 1
@@ -123,6 +125,14 @@ class FaultTable:
         with self._lock:
             return [dict(f) for f in self._faults]
 
+    def wait(self, fault_id, hits, timeout):
+        """Block until fault `fault_id` has hit `hits` requests (even if it
+        is used up since) or `timeout` seconds pass; its hit count."""
+        with self._hit:
+            self._hit.wait_for(
+                lambda: self._hits.get(fault_id, 0) >= hits, timeout)
+            return self._hits.get(fault_id, 0)
+
     def take(self, service, op, region):
         """The first armed fault matching the request, or None.  Every
         matching fault counts the request (for `after`)."""
@@ -139,6 +149,8 @@ class FaultTable:
                     f["spared"] += 1
                     continue
                 f["hits"] += 1
+                self._hits[f["id"]] = f["hits"]
+                self._hit.notify_all()
                 hit = dict(f)
                 if f["times"] > 0:
                     f["times"] -= 1

@@ -496,6 +496,22 @@ class ServerTests(unittest.TestCase):
         self.gd.list_detectors()
         self.assertGreaterEqual(time.monotonic() - t0, 0.3)
 
+    def test_fault_wait(self):
+        st, out = self.srv.admin("POST", "/_fake/faults", {
+            "service": "guardduty", "op": "ListDetectors", "kind": "status",
+            "status": 500, "times": 1})
+        fid = out["id"]
+        st, out = self.srv.admin("GET", f"/_fake/faults/wait?id={fid}"
+                                 "&timeout=0.1")
+        self.assertEqual((st, out["hits"]), (408, 0))
+        with self.assertRaises(ClientError):
+            self.gd.list_detectors()
+        # Used up and gone, its hits still count.
+        st, out = self.srv.admin("GET", f"/_fake/faults/wait?id={fid}")
+        self.assertEqual((st, out["hits"]), (200, 1))
+        st, _ = self.srv.admin("GET", "/_fake/faults/wait?id=x")
+        self.assertEqual(st, 400)
+
     def test_fault_emptypage(self):
         self.fault(op="ListFindings", kind="emptypage")
         first = self.gd.list_findings(DetectorId=DET, MaxResults=50)

@@ -25,7 +25,15 @@ ctl status | grep -q "blind" || fail "secmonctl status does not say blind"
 [ "$(count_alerts source_blind)" -eq 1 ] ||
 	fail "expected one source_blind alert, got $(count_alerts source_blind)"
 
+# A poll in flight does not end blindness: while the next poll of the blind
+# source hangs in the fake, status still says blind.
 fake DELETE faults >/dev/null
+id=$(fake POST faults '{"service":"guardduty","op":"ListDetectors","region":"eu-west-1","kind":"delay","seconds":3}' | jq_py "d['id']")
+[ "$(fake GET "faults/wait?id=$id&timeout=60" | jq_py "d['hits']")" = 1 ] ||
+	fail "the next eu-west-1 poll never came"
+ctl --json status | jq_py "[(s['region'], s['state'], s['blind']) for s in d['sources'] if s['region'] == 'eu-west-1']" |
+	grep -qx '\[\["eu-west-1", "polling", true\]\]' ||
+	fail "a blind source stops being blind while it polls: $(ctl --json status)"
 wait_notify ': 2 ok, 0 degraded, 0 blind;' 60
 ctl --json status | jq_py "[s['blind'] for s in d['sources']]" | grep -qx '\[false, false\]' ||
 	fail "still blind after recovery"
