@@ -31,6 +31,7 @@ static const struct ratelimit_limit {
 	{ "guardduty.*", 5, 10 },
 	{ "monitoring.DescribeAlarms", 9, 9 },
 	{ "monitoring.GetMetricData", 50, 50 },
+	{ "monitoring.ListMetrics", 25, 25 },
 	{ "securityhub.*", 10, 30 },
 	{ "securityhub.BatchEnableStandards", 1, 1 },
 	{ "securityhub.GetFindings", 3, 6 },

@@ -11,7 +11,9 @@ pagination, validation), the faults, the admin API and the HTTP framing
 side: STS (GetCallerIdentity, AssumeRole, AssumeRoleWithWebIdentity),
 per-account state, expiry, IMDSv2 and the container endpoint; SNS Publish
 (validation, FIFO deduplication, the message record, probability and
-accept_then_reset faults).
+accept_then_reset faults); CloudWatch ListMetrics (filters, pages of 500,
+both protocols), metric series (spikes, sums across periods) and scripted
+answers.
 
 Run: python3 tests/fakeaws/selftest.py [-v]
 """
@@ -28,6 +30,7 @@ import threading
 import time
 import unittest
 import unittest.mock
+from xml.etree import ElementTree
 from email.message import Message
 
 os.environ["AWS_CONFIG_FILE"] = os.devnull
@@ -1281,6 +1284,11 @@ class SecurityHubCloudWatchTests(unittest.TestCase):
         self.assertEqual((len(r["Values"]), r["StatusCode"]),
                          (4, "PartialData"))
         self.assertTrue(md["NextToken"])
+        # no series: ListMetrics lists the metric alarms' metrics, once
+        self.assertEqual(cw.list_metrics()["Metrics"], [{
+            "Namespace": "AWS/EC2", "MetricName": "CPUUtilization",
+            "Dimensions": [{"Name": "InstanceId",
+                            "Value": "i-0123456789abcdef0"}]}])
 
     def test_expected_is_per_account_and_bad_scenarios(self):
         for bad in ({"us-east-1": {"findings": [{"control": "NOPE.1"}]}},
@@ -1295,6 +1303,334 @@ class SecurityHubCloudWatchTests(unittest.TestCase):
                                                "type": "composite"}]}}):
             with self.assertRaises(ValueError):
                 svc_cloudwatch.Service(bad, "111122223333")
+
+
+DEMO_FILE = os.path.join(HERE, "scenarios", "demo.json")
+RULE_ALL = [{"Name": "Rule", "Value": "ALL"}]
+
+
+def demo_with(**cloudwatch):
+    """demo.json with its cloudwatch regions replaced or added."""
+    with open(DEMO_FILE) as fh:
+        sc = json.load(fh)
+    sc["cloudwatch"].update(cloudwatch)
+    return sc
+
+
+class CloudWatchMetricsTests(unittest.TestCase):
+    """ListMetrics, metric series and scripted answers (demo.json's WAF
+    series, plus a generated region for paging)."""
+
+    def setUp(self):
+        self.srv = FakeServer(demo_with(**{"ap-south-1": {"metric_data": {
+            "seed": 2, "generate": {"seed": 9, "count": 1203},
+            "series": [{"namespace": "AWS/WAFV2",
+                        "metric": "BlockedRequests",
+                        "dimensions": [{"Name": "WebACL", "Value": "a"},
+                                       {"Name": "Rule", "Value": "ALL"}],
+                        "max": 10,
+                        "spike": {"hours": 2, "factor": 0}}]}}}))
+
+    def tearDown(self):
+        self.srv.close()
+
+    def client(self, region="us-east-1"):
+        return botocore.session.get_session().create_client(
+            "cloudwatch", region_name=region, endpoint_url=self.srv.url,
+            aws_access_key_id=AKID, aws_secret_access_key=SECRET,
+            config=Config(retries={"total_max_attempts": 1}))
+
+    def code(self, fn, **kw):
+        try:
+            fn(**kw)
+        except ClientError as e:
+            return (e.response["ResponseMetadata"]["HTTPStatusCode"],
+                    e.response["Error"]["Code"])
+        return None
+
+    def query(self, form, region="us-east-1"):
+        """A signed query-protocol request: (status, XML text)."""
+        req = sign("POST", self.srv.url + "/", form, {
+            "Content-Type": "application/x-www-form-urlencoded; "
+                            "charset=utf-8"}, region=region,
+            service="monitoring")
+        conn = http.client.HTTPConnection("127.0.0.1", self.srv.port)
+        conn.request("POST", "/", form, dict(req.headers.items()))
+        resp = conn.getresponse()
+        text = resp.read().decode()
+        conn.close()
+        return resp.status, text
+
+    def test_list_metrics_filters(self):
+        cw = self.client()
+        got = cw.list_metrics(Namespace="AWS/WAFV2",
+                              MetricName="BlockedRequests",
+                              Dimensions=RULE_ALL)
+        self.assertNotIn("NextToken", got)
+        dims = [{d["Name"]: d["Value"] for d in m["Dimensions"]}
+                for m in got["Metrics"]]
+        acls = sorted(d.get("WebACL", "-") for d in dims)
+        self.assertEqual(acls, ["-", "api-public-acl", "cdn-edge-acl",
+                                "legacy-admin-acl", "shop-prod-acl"])
+        self.assertTrue(all(d["Rule"] == "ALL" for d in dims))
+        self.assertIn({"WebACL": "cdn-edge-acl", "Rule": "ALL"}, dims)
+        # the scenario's dimension order is kept
+        shop = [m for m in got["Metrics"] if {"Name": "WebACL", "Value":
+                "shop-prod-acl"} in m["Dimensions"]][0]
+        self.assertEqual([d["Name"] for d in shop["Dimensions"]],
+                         ["WebACL", "Rule", "Region"])
+        # a name without a value; other dimensions may be there too
+        regional = cw.list_metrics(Namespace="AWS/WAFV2", Dimensions=[
+            {"Name": "Region"}, {"Name": "WebACL", "Value": "shop-prod-acl"}])
+        self.assertEqual(sorted(
+            (m["MetricName"], {d["Name"]: d["Value"] for d in
+                               m["Dimensions"]}["Rule"])
+            for m in regional["Metrics"]),
+            [("AllowedRequests", "ALL"), ("BlockedRequests", "ALL"),
+             ("BlockedRequests", "RateLimit-2000"),
+             ("BlockedRequests", "SQLiRule")])
+        everything = cw.list_metrics()["Metrics"]
+        self.assertEqual(everything, self.srv.admin(
+            "GET", "/_fake/state")[1]["cloudwatch"]["us-east-1"]["metrics"])
+        self.assertEqual(len(everything), 9)
+        self.assertEqual(cw.list_metrics(Namespace="AWS/EC2")["Metrics"],
+                         [{"Namespace": "AWS/EC2",
+                           "MetricName": "CPUUtilization", "Dimensions": [
+                               {"Name": "InstanceId",
+                                "Value": "i-0123456789abcdef0"}]}])
+        self.assertEqual(cw.list_metrics(Namespace="AWS/WAFV2", Dimensions=[
+            {"Name": "Rule", "Value": "all"}])["Metrics"], [])
+        eu = self.client("eu-west-1").list_metrics(Dimensions=RULE_ALL)
+        self.assertEqual([m["Dimensions"][0]["Value"]
+                          for m in eu["Metrics"]], ["eu-shop-acl"])
+        self.assertEqual(self.client("sa-east-1").list_metrics()["Metrics"],
+                         [])
+        # linked accounts, validation
+        out = cw.list_metrics(Namespace="AWS/EC2", IncludeLinkedAccounts=True,
+                              OwningAccount="111122223333")
+        self.assertEqual(out["OwningAccounts"], ["111122223333"])
+        self.assertEqual(cw.list_metrics(
+            IncludeLinkedAccounts=True, OwningAccount="999988887777")[
+                "Metrics"], [])
+        self.assertEqual(self.code(cw.list_metrics,
+                                   OwningAccount="111122223333"),
+                         (400, "InvalidParameterCombination"))
+        self.assertIsNone(self.code(cw.list_metrics, RecentlyActive="PT3H"))
+        self.assertEqual(self.code(self.client_novalidate().list_metrics,
+                                   RecentlyActive="PT1H"),
+                         (400, "ValidationError"))
+        self.assertEqual(self.code(
+            self.client_novalidate().list_metrics,
+            Dimensions=[{"Name": "n%d" % i} for i in range(11)]),
+            (400, "ValidationError"))
+        self.assertEqual(self.code(
+            self.client_novalidate().list_metrics,
+            Dimensions=[{"Value": "ALL"}]), (400, "ValidationError"))
+
+    def client_novalidate(self):
+        return botocore.session.get_session().create_client(
+            "cloudwatch", region_name="us-east-1", endpoint_url=self.srv.url,
+            aws_access_key_id=AKID, aws_secret_access_key=SECRET,
+            config=Config(retries={"total_max_attempts": 1},
+                          parameter_validation=False))
+
+    def test_list_metrics_pages_and_query_protocol(self):
+        cw = self.client("ap-south-1")
+        pages = list(cw.get_paginator("list_metrics").paginate())
+        self.assertEqual([len(p["Metrics"]) for p in pages], [500, 500, 204])
+        self.assertTrue(all(c in pages[0]["NextToken"] for c in "+/="))
+        self.assertNotIn("NextToken", pages[-1])
+        names = [json.dumps(m, sort_keys=True) for p in pages
+                 for m in p["Metrics"]]
+        self.assertEqual(len(set(names)), 1204)
+        log = [r for r in self.srv.admin("GET", "/_fake/requests")[1]
+               if r["op"] == "ListMetrics"]
+        self.assertEqual([bool(r["params"].get("NextToken")) for r in log],
+                         [False, True, True])
+        # a token is bound to its filters
+        tok = pages[0]["NextToken"]
+        self.assertEqual(self.code(cw.list_metrics, NextToken=tok,
+                                   Namespace="AWS/EC2"),
+                         (400, "InvalidNextToken"))
+        self.assertEqual(self.code(cw.list_metrics, NextToken="x+y/z="),
+                         (400, "InvalidNextToken"))
+        # emptypage: nothing, and a token that resumes at the same place
+        self.srv.admin("POST", "/_fake/faults", {
+            "service": "cloudwatch", "op": "ListMetrics",
+            "kind": "emptypage"})
+        empty = cw.list_metrics(NextToken=tok)
+        self.assertEqual(empty["Metrics"], [])
+        self.assertEqual(cw.list_metrics(NextToken=empty["NextToken"])[
+            "Metrics"], pages[1]["Metrics"])
+        # the query protocol: same metrics, XML, paged by NextToken
+        waf = cw.list_metrics(Namespace="AWS/WAFV2",
+                              Dimensions=RULE_ALL)["Metrics"]
+        self.assertTrue(200 < len(waf) < 500)
+        st, text = self.query(
+            b"Action=ListMetrics&Version=2010-08-01&Namespace=AWS%2FWAFV2"
+            b"&Dimensions.member.1.Name=Rule"
+            b"&Dimensions.member.1.Value=ALL", "ap-south-1")
+        self.assertEqual(st, 200)
+        self.assertIn("<ListMetricsResponse xmlns=\"http://monitoring."
+                      "amazonaws.com/doc/2010-08-01/\">", text)
+        ns = "{http://monitoring.amazonaws.com/doc/2010-08-01/}"
+        res = ElementTree.fromstring(text).find(ns + "ListMetricsResult")
+        self.assertIsNone(res.find(ns + "NextToken"))
+        xml = [{"Namespace": m.findtext(ns + "Namespace"),
+                "MetricName": m.findtext(ns + "MetricName"),
+                "Dimensions": [{"Name": d.findtext(ns + "Name"),
+                                "Value": d.findtext(ns + "Value")}
+                               for d in m.find(ns + "Dimensions")]}
+               for m in res.find(ns + "Metrics")]
+        self.assertEqual(xml, waf)
+        st, text = self.query(b"Action=ListMetrics&Version=2010-08-01",
+                              "ap-south-1")
+        tok = text.split("<NextToken>")[1].split("</NextToken>")[0]
+        self.assertEqual(text.count("<MetricName>"), 500)
+        st, text = self.query(
+            b"Action=ListMetrics&Version=2010-08-01&NextToken=" +
+            tok.replace("+", "%2B").replace("/", "%2F").replace(
+                "=", "%3D").encode(), "ap-south-1")
+        self.assertEqual((st, text.count("<MetricName>")), (200, 500))
+        st, text = self.query(b"Action=ListMetrics&Version=2010-08-01"
+                              b"&RecentlyActive=PT1H")
+        self.assertEqual(st, 400)
+        self.assertIn("<Code>ValidationError</Code>", text)
+
+    def test_series_sums_and_spike(self):
+        cw = self.client()
+        end = int(time.time()) // 3600 * 3600
+        acl = [{"Name": "WebACL", "Value": "shop-prod-acl"},
+               {"Name": "Rule", "Value": "ALL"},
+               {"Name": "Region", "Value": "us-east-1"}]
+
+        def q(period, dims=acl, qid="m1"):
+            return {"Id": qid, "MetricStat": {"Metric": {
+                "Namespace": "AWS/WAFV2", "MetricName": "BlockedRequests",
+                "Dimensions": dims}, "Period": period, "Stat": "Sum"}}
+        hourly = cw.get_metric_data(MetricDataQueries=[q(3600)],
+                                    StartTime=end - 6 * 3600, EndTime=end)
+        minutes = cw.get_metric_data(MetricDataQueries=[q(60)],
+                                     StartTime=end - 6 * 3600, EndTime=end)
+        h = hourly["MetricDataResults"][0]
+        m = minutes["MetricDataResults"][0]
+        self.assertEqual(len(h["Values"]), 6)
+        self.assertGreater(len(m["Values"]), 300)
+        self.assertEqual(sum(h["Values"]), sum(m["Values"]))
+        self.assertTrue(all(v == int(v) for v in m["Values"]))
+        # dimensions in another order are the same metric; a subset is not
+        again = cw.get_metric_data(MetricDataQueries=[q(3600, acl[::-1])],
+                                   StartTime=end - 6 * 3600, EndTime=end)
+        self.assertEqual(again["MetricDataResults"][0]["Values"],
+                         h["Values"])
+        none = cw.get_metric_data(MetricDataQueries=[q(3600, acl[:2])],
+                                  StartTime=end - 6 * 3600, EndTime=end)
+        self.assertEqual((none["MetricDataResults"][0]["Values"],
+                          none["MetricDataResults"][0]["StatusCode"]),
+                         ([], "Complete"))
+        # the spike: series "a" (ap-south-1) is 0 from 2 hours before
+        # start-up on, and not before
+        st = self.srv.admin("GET", "/_fake/state")[1]["cloudwatch"]
+        ser = [x for x in st["ap-south-1"]["series"]
+               if x["dimensions"][0]["Value"] == "a"][0]
+        since = ser["spike"]["since"]
+        self.assertEqual((since + 2 * 3600) % 3600, 0)
+        self.assertLessEqual(since + 2 * 3600, time.time())
+        ap = self.client("ap-south-1").get_metric_data(
+            MetricDataQueries=[q(3600, [{"Name": "WebACL", "Value": "a"},
+                                        {"Name": "Rule", "Value": "ALL"}])],
+            StartTime=since - 4 * 3600, EndTime=since + 2 * 3600,
+            ScanBy="TimestampAscending")["MetricDataResults"][0]
+        self.assertEqual(len(ap["Values"]), 6)
+        self.assertTrue(all(v > 0 for v in ap["Values"][:4]))
+        self.assertEqual(ap["Values"][4:], [0.0, 0.0])
+        # demo: shop-prod-acl's last 7 days clearly above the 7 before,
+        # legacy-admin-acl's below
+        def week(dims, a, b):
+            out = cw.get_metric_data(MetricDataQueries=[q(3600, dims)],
+                                     StartTime=a, EndTime=b)
+            return sum(out["MetricDataResults"][0]["Values"])
+        legacy = [dict(d) for d in acl]
+        legacy[0]["Value"] = "legacy-admin-acl"
+        wk = 7 * 86400
+        self.assertGreater(week(acl, end - wk, end),
+                           2.5 * week(acl, end - 2 * wk, end - wk))
+        self.assertLess(week(legacy, end - wk, end),
+                        0.5 * week(legacy, end - 2 * wk, end - wk))
+
+    def test_scripted_replies(self):
+        cw = self.client()
+        body = {"MetricDataResults": [{
+            "Id": "m1", "Label": "x", "Timestamps": [1.8e9],
+            "Values": [7.0], "StatusCode": "Forbidden",
+            "Messages": [{"Code": "Forbidden", "Value": "no access"}]}],
+            "Messages": [{"Code": "X", "Value": "y"}]}
+        st, out = self.srv.admin("POST", "/_fake/cloudwatch/replies", [
+            {"op": "GetMetricData", "region": "eu-west-1", "body": body},
+            {"op": "ListMetrics", "raw": "{\"Metrics\": [", "times": 2}])
+        self.assertEqual((st, out), (200, {"queued": 2}))
+        for bad in ({"op": "Nope", "body": {}}, {"op": "ListMetrics"},
+                    {"op": "ListMetrics", "body": {}, "raw": "x"},
+                    {"op": "ListMetrics", "body": [], "times": 1},
+                    {"op": "ListMetrics", "body": {}, "times": 0},
+                    {"op": "ListMetrics", "body": {}, "typo": 1}):
+            self.assertEqual(self.srv.admin(
+                "POST", "/_fake/cloudwatch/replies", bad)[0], 400)
+        q = [{"Id": "m1", "MetricStat": {"Metric": {
+            "Namespace": "AWS/WAFV2", "MetricName": "BlockedRequests"},
+            "Period": 60, "Stat": "Sum"}}]
+        now = int(time.time()) // 60 * 60
+        # another region, and an invalid request, do not use it up
+        us = cw.get_metric_data(MetricDataQueries=q, StartTime=now - 600,
+                                EndTime=now)
+        self.assertEqual(us["MetricDataResults"][0]["StatusCode"],
+                         "Complete")
+        eu = self.client("eu-west-1")
+        self.assertEqual(self.code(self.client_novalidate().get_metric_data,
+                                   MetricDataQueries=q, StartTime=now),
+                         (400, "ValidationError"))
+        got = eu.get_metric_data(MetricDataQueries=q, StartTime=now - 600,
+                                 EndTime=now)
+        self.assertEqual(got["MetricDataResults"][0]["StatusCode"],
+                         "Forbidden")
+        self.assertEqual(got["Messages"], [{"Code": "X", "Value": "y"}])
+        self.assertEqual(eu.get_metric_data(
+            MetricDataQueries=q, StartTime=now - 600, EndTime=now)[
+                "MetricDataResults"][0]["StatusCode"], "Complete")
+        # raw text, twice; the query protocol is never scripted
+        st, text = self.query(b"Action=ListMetrics&Version=2010-08-01")
+        self.assertEqual(st, 200)
+        for _ in range(2):   # botocore reads a broken body as {}
+            self.assertNotIn("Metrics", cw.list_metrics())
+        left = self.srv.admin("GET", "/_fake/cloudwatch/replies")[1]
+        self.assertEqual((left["queued"], left["served"]), ([], 3))
+        self.assertEqual(len(cw.list_metrics()["Metrics"]), 9)
+        self.srv.admin("POST", "/_fake/cloudwatch/replies",
+                       {"op": "ListMetrics", "body": {}})
+        self.assertEqual(self.srv.admin(
+            "DELETE", "/_fake/cloudwatch/replies")[1], {"cleared": 1})
+        self.assertEqual(self.srv.admin(
+            "GET", "/_fake/cloudwatch/nothing")[0], 404)
+
+    def test_bad_series(self):
+        ok = {"namespace": "N", "metric": "M", "dimensions": {"A": "1"}}
+        for bad in ([dict(ok, typo=1)], [dict(ok, namespace="")],
+                    [ok, dict(ok, dimensions=[{"Name": "A", "Value": "1"}])],
+                    [dict(ok, dimensions=[{"Name": "A", "Value": ""}])],
+                    [dict(ok, dimensions=[{"Name": "A", "Value": "1"},
+                                          {"Name": "A", "Value": "2"}])],
+                    [dict(ok, max=-1)], [dict(ok, missing_fraction=2)],
+                    [dict(ok, spike={"hours": 0, "factor": 1})],
+                    [dict(ok, spike={"hours": 1})],
+                    [dict(ok, spike={"hours": 1, "factor": -1})]):
+            with self.assertRaises(ValueError):
+                svc_cloudwatch.Service({"us-east-1": {"metric_data": {
+                    "series": bad}}}, "111122223333")
+        for md in ({"generate": {"count": -1}}, {"generate": {"typo": 1}},
+                   {"series": {}}, {"other": 1}):
+            with self.assertRaises(ValueError):
+                svc_cloudwatch.Service({"us-east-1": {"metric_data": md}},
+                                       "111122223333")
 
 
 SNS_SCENARIO_FILE = os.path.join(HERE, "scenarios", "sns.json")

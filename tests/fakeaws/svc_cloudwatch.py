@@ -2,8 +2,10 @@
 
 Owns: CloudWatch state per region (metric and composite alarms, metric
 data series), the scenario section "cloudwatch" (explicit alarms or ones
-generated from a seed) and its steps (set_state, add, remove), and the
-operations DescribeAlarms and GetMetricData over both wire protocols:
+generated from a seed, explicit or generated series) and its steps
+(set_state, add, remove), the operations DescribeAlarms, GetMetricData and
+ListMetrics over both wire protocols, and scripted JSON answers queued
+through /_fake/cloudwatch/replies (link()):
 
 - JSON 1.0 (what botocore >= 1.42.7 and the AWS CLI v1 on this machine
   send): POST /, X-Amz-Target GraniteServiceVersion20100801.<Op>,
@@ -43,7 +45,7 @@ PROTOCOL = JSON
 VERSION = "2010-08-01"
 XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/"
 TARGET_PREFIX = "GraniteServiceVersion20100801"
-OPS = ("DescribeAlarms", "GetMetricData")
+OPS = ("DescribeAlarms", "GetMetricData", "ListMetrics")
 NS = "com.amazonaws.cloudwatch#"
 # query error code -> JSON __type
 JSON_TYPES = {
@@ -67,6 +69,7 @@ AUTH_QUERY = {
 STATES = ("OK", "ALARM", "INSUFFICIENT_DATA")
 RAW = "@@RAWNUM:"
 MAX_QUERIES = 500
+LIST_PAGE = 500          # ListMetrics: metrics per page, as AWS sends
 REGION_KEYS = {"alarms", "metric_data"}
 ALARM_KEYS = {"name", "type", "state", "reason", "reason_data",
               "description", "namespace", "metric", "dimensions",
@@ -76,6 +79,11 @@ ALARM_KEYS = {"name", "type", "state", "reason", "reason_data",
               "configured", "treat_missing_data", "unit"}
 GEN_KEYS = {"seed", "metric", "composite", "prefix", "prefix_fraction",
             "alarm_fraction", "insufficient_fraction"}
+METRIC_DATA_KEYS = {"seed", "series", "generate"}
+SERIES_KEYS = {"namespace", "metric", "dimensions", "max", "missing_fraction",
+               "spike"}
+SERIES_GEN_KEYS = {"seed", "count", "missing_fraction"}
+REPLY_KEYS = {"op", "region", "body", "raw", "times"}
 
 
 def iso_ms(epoch):
@@ -224,7 +232,124 @@ def to_json(shape, value):
 class RegionState:
     def __init__(self):
         self.alarms = {}        # name -> record (python values)
-        self.metric_data = {"seed": 1, "series": None}
+        # series None: every metric has data; else only those listed
+        # (series_record()), index: metric_key -> record
+        self.metric_data = {"seed": 1, "series": None, "index": {}}
+
+
+def _number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def metric_key(namespace, name, dims):
+    """Identity of a metric: namespace, name and the dimension set."""
+    return (namespace, name, tuple(_dims(dims)))
+
+
+def series_record(spec, anchor, where):
+    """A scenario series, checked: dimensions as [{Name, Value}] in the
+    scenario's order, the spike resolved against anchor (epoch seconds,
+    the load time rounded down to the hour)."""
+    if not isinstance(spec, dict) or set(spec) - SERIES_KEYS:
+        raise ValueError("%s: an object with keys among %s"
+                         % (where, sorted(SERIES_KEYS)))
+    for k in ("namespace", "metric"):
+        if not isinstance(spec.get(k), str) or not spec[k]:
+            raise ValueError("%s.%s: a non-empty string" % (where, k))
+    dims = spec.get("dimensions", {})
+    if isinstance(dims, dict):
+        dims = [{"Name": k, "Value": v} for k, v in dims.items()]
+    if not isinstance(dims, list) or len(dims) > 30 or any(
+            not isinstance(d, dict) or set(d) != {"Name", "Value"} or
+            not isinstance(d["Name"], str) or not d["Name"] or
+            not isinstance(d["Value"], str) or not d["Value"]
+            for d in dims):
+        raise ValueError(where + ".dimensions: {name: value} or [{Name, "
+                         "Value}], at most 30, non-empty strings")
+    if len({d["Name"] for d in dims}) != len(dims):
+        raise ValueError(where + ".dimensions: a name repeats")
+    top = spec.get("max", 20)
+    if not isinstance(top, int) or isinstance(top, bool) or top < 0:
+        raise ValueError(where + ".max: an integer >= 0")
+    miss = spec.get("missing_fraction", 0)
+    if not _number(miss) or not 0 <= miss <= 1:
+        raise ValueError(where + ".missing_fraction: a number from 0 to 1")
+    rec = {"namespace": spec["namespace"], "metric": spec["metric"],
+           "dimensions": [dict(d) for d in dims], "max": top,
+           "missing_fraction": miss}
+    sp = spec.get("spike")
+    if sp is not None:
+        if not isinstance(sp, dict) or set(sp) != {"hours", "factor"} or \
+                not _number(sp["hours"]) or sp["hours"] <= 0 or \
+                not _number(sp["factor"]) or sp["factor"] < 0:
+            raise ValueError(where + ".spike: {\"hours\": H > 0, "
+                             "\"factor\": F >= 0}")
+        rec["spike"] = {"hours": sp["hours"], "factor": sp["factor"],
+                        "since": anchor - int(round(sp["hours"] * 3600))}
+    return rec
+
+
+def generate_series(gen, region, where):
+    """A mix of series for a big estate (ListMetrics paging): EC2 CPU,
+    WAF per-rule BlockedRequests, WAF AllowedRequests totals, SQS ages,
+    Lambda errors; deterministic for a seed."""
+    if not isinstance(gen, dict) or set(gen) - SERIES_GEN_KEYS:
+        raise ValueError("%s: keys must be among %s"
+                         % (where, sorted(SERIES_GEN_KEYS)))
+    count, seed = gen.get("count", 0), gen.get("seed", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or \
+            not 0 <= count <= 100000:
+        raise ValueError(where + ".count: an integer from 0 to 100000")
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        k = i % 5
+        if k == 0:
+            ns, m, dims = "AWS/EC2", "CPUUtilization", {
+                "InstanceId": "i-%017x" % (rng.getrandbits(40) << 20 | i)}
+        elif k == 1:
+            ns, m, dims = "AWS/WAFV2", "BlockedRequests", {
+                "WebACL": "gen-acl-%03d" % (i // 25),
+                "Rule": "gen-rule-%04d" % i, "Region": region}
+        elif k == 2:
+            ns, m, dims = "AWS/WAFV2", "AllowedRequests", {
+                "WebACL": "gen-acl-%04d" % i, "Rule": "ALL",
+                "Region": region}
+        elif k == 3:
+            ns, m, dims = "AWS/SQS", "ApproximateAgeOfOldestMessage", {
+                "QueueName": "gen-queue-%04d" % i}
+        else:
+            ns, m, dims = "AWS/Lambda", "Errors", {
+                "FunctionName": "gen-fn-%04d" % i}
+        out.append(series_record({
+            "namespace": ns, "metric": m, "dimensions": dims,
+            "max": rng.randint(1, 50),
+            "missing_fraction": gen.get("missing_fraction", 0.5)},
+            0, "%s[%d]" % (where, i)))
+    return out
+
+
+def metric_data_record(md, region, anchor, where):
+    """The scenario's metric_data for a region: seed, series, index."""
+    if not isinstance(md, dict) or set(md) - METRIC_DATA_KEYS:
+        raise ValueError(where + ": {seed, series, generate}")
+    series = None
+    if md.get("series") is not None or md.get("generate") is not None:
+        if not isinstance(md.get("series", []), list):
+            raise ValueError(where + ".series: a list")
+        series = [series_record(x, anchor, "%s.series[%d]" % (where, i))
+                  for i, x in enumerate(md.get("series", []))]
+        if md.get("generate") is not None:
+            series += generate_series(md["generate"], region,
+                                      where + ".generate")
+    index = {}
+    for i, rec in enumerate(series or []):
+        key = metric_key(rec["namespace"], rec["metric"], rec["dimensions"])
+        if key in index:
+            raise ValueError("%s: series %d repeats metric %s %s %s"
+                             % (where, i, key[0], key[1], list(key[2])))
+        index[key] = rec
+    return {"seed": md.get("seed", 1), "series": series, "index": index}
 
 
 def alarm_record(spec, region, now, where):
@@ -374,6 +499,84 @@ def generate_alarms(gen, region, now, where):
     return out
 
 
+class Script:
+    """Scripted JSON 1.0 answers, served in order to the next valid
+    requests of their operation (and region) instead of what the state
+    says: shapes a scenario cannot produce (PartialData pages, messages,
+    Forbidden results, broken members) for client tests."""
+
+    def __init__(self, services):
+        self.lock = threading.Lock()
+        self.queue = []
+        self.served = 0
+        for svc in services:
+            svc.script = self
+
+    def take(self, op, region):
+        """The body bytes of the first reply queued for op/region, or
+        None (consumed one use)."""
+        with self.lock:
+            for r in self.queue:
+                if r["op"] == op and r.get("region") in (None, region):
+                    r["times"] -= 1
+                    if r["times"] == 0:
+                        self.queue.remove(r)
+                    self.served += 1
+                    if "raw" in r:
+                        return r["raw"].encode("utf-8")
+                    return json_bytes(r["body"])
+        return None
+
+    @staticmethod
+    def check(spec):
+        """A reply definition, checked and completed (a new dict)."""
+        if not isinstance(spec, dict) or set(spec) - REPLY_KEYS or \
+                spec.get("op") not in OPS or \
+                ("body" in spec) == ("raw" in spec) or \
+                ("body" in spec and not isinstance(spec["body"], dict)) or \
+                ("raw" in spec and not isinstance(spec["raw"], str)) or \
+                not isinstance(spec.get("region", ""), str):
+            raise ValueError("a reply: {\"op\": one of %s, \"region\"?, "
+                             "\"times\"? (1), and \"body\": {JSON object} "
+                             "or \"raw\": \"text\"}" % ", ".join(OPS))
+        times = spec.get("times", 1)
+        if not isinstance(times, int) or isinstance(times, bool) or \
+                times < 1:
+            raise ValueError("times: an integer >= 1")
+        r = copy.deepcopy(spec)
+        r["times"] = times
+        return r
+
+    def admin(self, method, sub, query, arg):
+        """(status, JSON) for /_fake/cloudwatch/<sub>."""
+        if (method, sub) == ("POST", "replies"):
+            specs = arg if isinstance(arg, list) else [arg]
+            try:
+                recs = [self.check(spec) for spec in specs]
+            except ValueError as e:
+                return 400, {"error": str(e)}
+            with self.lock:
+                self.queue += recs
+                return 200, {"queued": len(self.queue)}
+        if (method, sub) == ("GET", "replies"):
+            with self.lock:
+                return 200, {"queued": copy.deepcopy(self.queue),
+                             "served": self.served}
+        if (method, sub) == ("DELETE", "replies"):
+            with self.lock:
+                n = len(self.queue)
+                self.queue = []
+                return 200, {"cleared": n}
+        return 404, {"error": "no admin route %s /_fake/cloudwatch/%s"
+                     % (method, sub)}
+
+
+def link(services):
+    """One Script for the CloudWatch services of every account
+    (fakeaws.py calls this once, base account first)."""
+    return Script(services)
+
+
 class Service:
     """CloudWatch state and operations for all regions of one account."""
 
@@ -383,6 +586,7 @@ class Service:
         self.lock = threading.RLock()
         self.default_account = default_account
         self.regions = {}
+        self.script = None      # Script shared by every account (link())
         section = section or {}
         if not isinstance(section, dict):
             raise ValueError("cloudwatch: must be an object keyed by region")
@@ -415,15 +619,15 @@ class Service:
                 st.alarms[r["AlarmName"]] = r
             md = body.get("metric_data")
             if md is not None:
-                if not isinstance(md, dict) or set(md) - {"seed", "series"}:
-                    raise ValueError(where + ".metric_data: {seed, series}")
-                st.metric_data = {"seed": md.get("seed", 1),
-                                  "series": md.get("series")}
+                st.metric_data = metric_data_record(
+                    md, region, int(now) // 3600 * 3600,
+                    where + ".metric_data")
 
     def clone(self):
         twin = Service.__new__(Service)
         twin.lock = threading.RLock()
         twin.default_account = self.default_account
+        twin.script = None
         with self.lock:
             twin.regions = copy.deepcopy(self.regions)
         return twin
@@ -469,9 +673,12 @@ class Service:
     def state(self, account=None):
         acct = account or self.default_account
         with self.lock:
-            return {region: {"alarms": [
-                to_json(model().shape_for(a["_type"]), render_alarm(a, acct))
-                for a in self.sorted_alarms(st)]}
+            return {region: {
+                "alarms": [to_json(model().shape_for(a["_type"]),
+                                   render_alarm(a, acct))
+                           for a in self.sorted_alarms(st)],
+                "metrics": listed_metrics(st),
+                "series": copy.deepcopy(st.metric_data["series"])}
                 for region, st in self.regions.items()}
 
     @staticmethod
@@ -574,6 +781,11 @@ class Service:
 
     def handle(self, call):
         params = self.parse_input(call)
+        if self.script is not None and call.labels.get("protocol") == JSON:
+            body = self.script.take(call.op, call.region)
+            if body is not None:
+                return Reply(200, body,
+                             {"Content-Type": "application/x-amz-json-1.0"})
         with self.lock:
             st = self.regions.get(call.region) or RegionState()
             out = getattr(self, "op_" + call.op)(call, st, params)
@@ -694,8 +906,9 @@ class Service:
                     "TimestampDescending":
                 stamps.reverse()
             pts = []
-            for t in stamps:
-                v = metric_value(st.metric_data, ms, t, period)
+            ser = series_of(st.metric_data, ms["Metric"])
+            for t in stamps if ser is not None else ():
+                v = metric_value(st.metric_data, ms, t, period, ser)
                 if v is not None:
                     pts.append((t, v))
             series.append((q, pts))
@@ -713,10 +926,14 @@ class Service:
         size = p.get("MaxDatapoints") or 100800
         window = [] if call.emptypage else flat[off:off + size]
         more = call.emptypage or off + size < len(flat)
+        mine_of = {}
+        for i, k in window:
+            mine_of.setdefault(i, []).append(series[i][1][k])
+        left = {i for i, _ in flat[off + len(window):]}
         results = []
         for qi, (q, pts) in enumerate(series):
-            mine = [pts[k] for (i, k) in window if i == qi]
-            rest = any(i == qi for (i, _) in flat[off + len(window):])
+            mine = mine_of.get(qi, [])
+            rest = qi in left
             results.append({
                 "Id": q["Id"],
                 "Label": q.get("Label") or q["MetricStat"]["Metric"].get(
@@ -730,6 +947,72 @@ class Service:
             out["NextToken"] = make_token("GetMetricData",
                                           off + len(window), key)
         return out
+
+    def op_ListMetrics(self, call, st, p):
+        if p.get("OwningAccount") and not p.get("IncludeLinkedAccounts"):
+            raise bad_param("OwningAccount needs IncludeLinkedAccounts "
+                            "true", "InvalidParameterCombination")
+        metrics = [m for m in listed_metrics(st)
+                   if metric_matches(m, p.get("Namespace"),
+                                     p.get("MetricName"),
+                                     p.get("Dimensions") or [])]
+        if p.get("OwningAccount") not in (None, call.account_id):
+            metrics = []   # no linked source accounts in the fake
+        key = request_key(p, ["Namespace", "MetricName", "Dimensions",
+                              "RecentlyActive", "IncludeLinkedAccounts",
+                              "OwningAccount"])
+        start = 0
+        if p.get("NextToken"):
+            try:
+                start = read_token(p["NextToken"], "ListMetrics", key)
+            except ApiError:
+                raise ApiError(400, "InvalidNextToken", "The service "
+                               "returned an error: invalid NextToken")
+        if call.emptypage:
+            page, token = [], make_token("ListMetrics", start, key)
+        else:
+            page = metrics[start:start + LIST_PAGE]
+            token = make_token("ListMetrics", start + LIST_PAGE, key) \
+                if start + LIST_PAGE < len(metrics) else None
+        out = {"Metrics": copy.deepcopy(page)}
+        if p.get("IncludeLinkedAccounts"):
+            out["OwningAccounts"] = [call.account_id] * len(page)
+        if token:
+            out["NextToken"] = token
+        return out
+
+
+def listed_metrics(st):
+    """What ListMetrics lists in a region, as Metric objects in a stable
+    order: the scenario's series, or, when every metric has data (no
+    series), the metrics of the region's metric alarms."""
+    md = st.metric_data
+    if md.get("series") is not None:
+        recs = [(r["namespace"], r["metric"], r["dimensions"])
+                for r in md["series"]]
+    else:
+        recs = [(a["Namespace"], a["MetricName"], a["Dimensions"])
+                for a in st.alarms.values() if a["_type"] == "MetricAlarm"]
+    out = {}
+    for ns, name, dims in recs:
+        out.setdefault(metric_key(ns, name, dims), {
+            "Namespace": ns, "MetricName": name,
+            "Dimensions": [{"Name": d["Name"], "Value": d["Value"]}
+                           for d in dims]})
+    return [out[k] for k in sorted(out)]
+
+
+def metric_matches(m, namespace, name, filters):
+    """ListMetrics' filters: exact namespace and name; each dimension
+    filter needs a dimension of that name (and value, when given), other
+    dimensions may be there too."""
+    if namespace is not None and m["Namespace"] != namespace:
+        return False
+    if name is not None and m["MetricName"] != name:
+        return False
+    have = {d["Name"]: d["Value"] for d in m["Dimensions"]}
+    return all(f["Name"] in have and f.get("Value") in (None, have[f["Name"]])
+               for f in filters)
 
 
 def render_alarm(a, account):
@@ -748,20 +1031,30 @@ def _dims(d):
     return sorted((x["Name"], x["Value"]) for x in d or [])
 
 
-def metric_value(md, ms, t, period):
-    """Deterministic value of a metric statistic for [t, t+period)."""
+def series_of(md, metric):
+    """The scenario series of a metric ({Namespace, MetricName,
+    Dimensions}), a default one when every metric has data, or None."""
+    if md.get("series") is None:
+        return {"max": 20, "missing_fraction": 0}
+    return md["index"].get(metric_key(metric.get("Namespace"),
+                                      metric.get("MetricName"),
+                                      metric.get("Dimensions")))
+
+
+def metric_value(md, ms, t, period, series=None):
+    """Deterministic value of a metric statistic for [t, t+period): one
+    value per minute from a hash of (seed, metric, minute), the spike's
+    factor applied to minutes from its start on."""
     m = ms["Metric"]
     ns, name, dims = m.get("Namespace"), m.get("MetricName"), \
         _dims(m.get("Dimensions"))
-    top, missing = 20, 0.0
-    if md.get("series") is not None:
-        for s in md["series"]:
-            if s.get("namespace") == ns and s.get("metric") == name and \
-                    _dims(s.get("dimensions")) == dims:
-                top, missing = s.get("max", 20), s.get("missing_fraction", 0)
-                break
-        else:
-            return None
+    s = series if series is not None else series_of(md, m)
+    if s is None:
+        return None
+    top, missing = s.get("max", 20), s.get("missing_fraction", 0)
+    if missing >= 1:
+        return None
+    spike = s.get("spike")
     ident = "%s|%s|%s|%s" % (md.get("seed", 1), ns, name, dims)
     vals = []
     step = 60 if period >= 60 else period
@@ -770,7 +1063,10 @@ def metric_value(md, ms, t, period):
         if h[0] / 255.0 < missing:
             continue
         x = int.from_bytes(h[1:4], "big") % (top + 1)
-        vals.append(float(x if h[4] < 200 else x * 5))   # spikes
+        v = float(x if h[4] < 200 else x * 5)   # spikes
+        if spike is not None and sub >= spike["since"]:
+            v = float(round(v * spike["factor"]))
+        vals.append(v)
     if not vals:
         return None
     stat = ms["Stat"]

@@ -6,8 +6,10 @@
 # with its own small implementation of the console rules and compares with
 # the fake's GET /_fake/expected (before and after a step).  CloudWatch:
 # describe-alarms (JSON 1.0, and the query protocol through a model
-# override) over every page, state changes by steps, GetMetricData; faults
-# and the GetFindings rate limit.
+# override) over every page, state changes by steps, GetMetricData,
+# ListMetrics (both protocols, filters, pages of 500, --max-items and
+# --starting-token) and the WAF web ACL totals it finds; faults and the
+# GetFindings rate limit.
 # Env: TOP (repo top), PYTHON (python3 with botocore), FAKEAWS (fakeaws.py).
 # Exit 0 = pass, 77 = skip, other = fail.
 set -u
@@ -407,6 +409,84 @@ py 'a, b = load(sys.argv[1])["MetricDataResults"][0], load(sys.argv[2])["MetricD
 check(a["StatusCode"] == "Complete" and 30 <= len(a["Values"]) <= 50, "%d values" % len(a["Values"]))
 check(a["Values"] == b["Values"] and len(a["Timestamps"]) == len(b["Timestamps"]), "protocols agree")' \
 	"$T/md.json" "$T/md-q.json" || fail "get-metric-data"
+
+# ListMetrics: every metric the scenario has data for, over 3 pages of 500
+py 'admin("DELETE", "/_fake/requests")'
+cw list-metrics >"$T/lm.json" 2>"$T/err" || fail "list-metrics: $(cat "$T/err")"
+py 'got = load(sys.argv[1])["Metrics"]
+want = admin("GET", "/_fake/state")["cloudwatch"]["us-east-1"]["metrics"]
+check(len(want) > 1000 and got == want, "%d metrics, fake has %d" % (len(got), len(want)))
+log = [r for r in admin("GET", "/_fake/requests") if r["op"] == "ListMetrics"]
+toks = [r["params"].get("NextToken") for r in log]
+check(len(log) == (len(want) + 499) // 500 and not toks[0], "%d pages" % len(log))
+check(all(t and all(c in t for c in "+/=") for t in toks[1:]), "tokens %r" % toks)' \
+	"$T/lm.json" || fail "list-metrics (all)"
+# the web ACL totals of WAF: BlockedRequests with Rule=ALL (not the
+# generated per-rule series nor AllowedRequests)
+cw list-metrics --namespace AWS/WAFV2 --metric-name BlockedRequests \
+	--dimensions Name=Rule,Value=ALL --recently-active PT3H >"$T/lm-waf.json" 2>"$T/err" ||
+	fail "list-metrics WAF: $(cat "$T/err")"
+py 'got = load(sys.argv[1])["Metrics"]
+dims = sorted(sorted((d["Name"], d["Value"]) for d in m["Dimensions"]) for m in got)
+check(dims == [[("Region", "us-east-1"), ("Rule", "ALL"), ("WebACL", "prod-acl")],
+               [("Rule", "ALL"), ("WebACL", "prod-cdn-acl")]], "WAF totals %r" % dims)
+check(all(m["Namespace"] == "AWS/WAFV2" and m["MetricName"] == "BlockedRequests" for m in got), "filters")
+every = load(sys.argv[2])["Metrics"]
+rule = [m for m in every if m["Namespace"] == "AWS/WAFV2" and
+        any(d["Name"] == "Rule" and d["Value"] != "ALL" for d in m["Dimensions"])]
+check(len(rule) > 100, "per-rule series exist (%d)" % len(rule))' \
+	"$T/lm-waf.json" "$T/lm.json" || fail "list-metrics filters"
+cw list-metrics --namespace AWS/WAFV2 --dimensions Name=Region >"$T/lm-reg.json" 2>"$T/err" ||
+	fail "list-metrics name-only filter: $(cat "$T/err")"
+py 'got = load(sys.argv[1])["Metrics"]
+check(got and all(any(d["Name"] == "Region" for d in m["Dimensions"]) for m in got), "Region filter")
+check(not any(d["Value"] == "prod-cdn-acl" for m in got for d in m["Dimensions"]), "cdn has no Region")' \
+	"$T/lm-reg.json" || fail "list-metrics Region filter"
+# --max-items / --starting-token resume inside the second page
+cw list-metrics --max-items 600 >"$T/lm-a.json" 2>"$T/err" || fail "list-metrics --max-items: $(cat "$T/err")"
+tok=$(py 'print(load(sys.argv[1])["NextToken"])' "$T/lm-a.json") || fail "no NextToken after 600"
+cw list-metrics --starting-token "$tok" >"$T/lm-b.json" 2>"$T/err" ||
+	fail "list-metrics --starting-token: $(cat "$T/err")"
+py 'a, b, every = (load(p)["Metrics"] for p in sys.argv[1:4])
+check(len(a) == 600 and a + b == every, "resumed listing %d + %d" % (len(a), len(b)))' \
+	"$T/lm-a.json" "$T/lm-b.json" "$T/lm.json" || fail "list-metrics resume"
+cw list-metrics --next-token 'not+a/token=' >/dev/null 2>"$T/err" && fail "list-metrics: bad token accepted"
+grep -q InvalidNextToken "$T/err" || fail "list-metrics InvalidNextToken: $(cat "$T/err")"
+# the query protocol: the same listing, paged in XML
+py 'admin("DELETE", "/_fake/requests")'
+AWS_DATA_PATH=$T/models cw list-metrics >"$T/lm-q.json" 2>"$T/err" ||
+	fail "list-metrics (query): $(cat "$T/err")"
+AWS_DATA_PATH=$T/models cw list-metrics --namespace AWS/WAFV2 --metric-name BlockedRequests \
+	--dimensions Name=Rule,Value=ALL >"$T/lm-waf-q.json" 2>"$T/err" ||
+	fail "list-metrics WAF (query): $(cat "$T/err")"
+py 'check(load(sys.argv[1]) == load(sys.argv[2]), "query listing differs")
+check(load(sys.argv[3])["Metrics"] == load(sys.argv[4])["Metrics"], "query WAF listing differs")
+log = admin("GET", "/_fake/requests")
+check(all(r["params"].get("Action") == "ListMetrics" and r["status"] == 200 for r in log), "query requests")
+check(sum(bool(r["params"].get("NextToken")) for r in log) == 2, "query paging")
+check(any(r["params"].get("Dimensions.member.1.Value") == "ALL" for r in log), "query filter")' \
+	"$T/lm.json" "$T/lm-q.json" "$T/lm-waf.json" "$T/lm-waf-q.json" || fail "list-metrics (query)"
+# what the weekly WAF review sums: hourly Sums of the listed totals over
+# two weeks; prod-cdn-acl's spike (x5, last 24 h) lies in the last week
+end=$(( $(date +%s) / 3600 * 3600 ))
+py 'out = []
+for i, m in enumerate(load(sys.argv[1])["Metrics"]):
+    out.append({"Id": "w%d" % i, "MetricStat": {"Metric": m, "Period": 3600, "Stat": "Sum"}})
+json.dump(out, open(sys.argv[2], "w"))' "$T/lm-waf.json" "$T/q-waf.json" || fail "queries"
+cw get-metric-data --metric-data-queries "file://$T/q-waf.json" --start-time $((end - 1209600)) \
+	--end-time $((end - 604800)) >"$T/w1.json" 2>"$T/err" || fail "get-metric-data week 1: $(cat "$T/err")"
+cw get-metric-data --metric-data-queries "file://$T/q-waf.json" --start-time $((end - 604800)) \
+	--end-time "$end" >"$T/w2.json" 2>"$T/err" || fail "get-metric-data week 2: $(cat "$T/err")"
+py 'lm = load(sys.argv[1])["Metrics"]
+w1, w2 = ({r["Id"]: r for r in load(p)["MetricDataResults"]} for p in sys.argv[2:4])
+for i, m in enumerate(lm):
+    a, b = w1["w%d" % i], w2["w%d" % i]
+    check(a["StatusCode"] == b["StatusCode"] == "Complete", "status")
+    check(len(a["Values"]) == len(b["Values"]) == 168, "hours %d %d" % (len(a["Values"]), len(b["Values"])))
+    cdn = {"Name": "WebACL", "Value": "prod-cdn-acl"} in m["Dimensions"]
+    r = sum(b["Values"]) / sum(a["Values"])
+    check(r > 1.3 if cdn else 0.8 < r < 1.25, "week over week %.2f (cdn %s)" % (r, cdn))' \
+	"$T/lm-waf.json" "$T/w1.json" "$T/w2.json" || fail "WAF weekly sums"
 
 # faults: Throttling reaches the CLI through x-amzn-query-error
 py 'admin("POST", "/_fake/faults", {"service": "cloudwatch", "op": "DescribeAlarms",

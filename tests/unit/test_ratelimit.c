@@ -176,7 +176,7 @@ test_table(void **state)
 	tr_expect("monitoring.DescribeAlarms", 1, 9, 9);
 	tr_expect("monitoring.DescribeAlarms", 0.5, 4.5, 4);
 	tr_expect("monitoring.GetMetricData", 0.5, 25, 25);
-	tr_expect("monitoring.ListMetrics", 1, 5, 5);
+	tr_expect("monitoring.ListMetrics", 1, 25, 25);
 	tr_expect("sns.Publish", 1, 30, 30);
 	tr_expect("sns.Subscribe", 1, 5, 5);
 	tr_expect("sts.AssumeRole", 0.5, 5, 5);
