@@ -32,7 +32,9 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDOPT) $(LDFLAGS)
 
 LIB_SRCS = $(wildcard lib/*.c lib/aws/*.c lib/sources/*.c lib/ctl/*.c)
-LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
+# The maintenance catalog is built in (lib/conf.c reads it when there is no
+# maintenance.conf beside the config).
+LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/catalog.o
 SECMONCTL_SRCS = $(wildcard daemon/secmonctl*.c)
 SECMONCTL_OBJS = $(SECMONCTL_SRCS:%.c=$(B)/%.o)
 SECMOND_SRCS = $(filter-out $(SECMONCTL_SRCS),$(wildcard daemon/*.c))
@@ -51,6 +53,15 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(B)/gen/catalog.c: conf/maintenance.conf scripts/embed.sh
+	@mkdir -p $(dir $@)
+	@sh scripts/embed.sh conf_builtin_catalog conf/maintenance.conf >$@.tmp
+	@mv $@.tmp $@
+
+$(B)/gen/catalog.o: $(B)/gen/catalog.c
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libsecmon.a: $(LIB_OBJS)
 	@rm -f $@

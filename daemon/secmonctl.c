@@ -77,6 +77,16 @@ static const struct cli_opt cli_opts_findings[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+static const struct cli_opt cli_opts_ack[] = {
+	{ "note", "TEXT", "note", cli_value_string },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static const struct cli_opt cli_opts_history[] = {
+	{ "limit", "N", "limit", cli_value_limit },
+	{ NULL, NULL, NULL, NULL },
+};
+
 static const struct cli_opt cli_opts_score[] = {
 	{ "history", NULL, "history", NULL },
 	{ "account", "A", "account", cli_value_string },
@@ -86,6 +96,9 @@ static const struct cli_opt cli_opts_score[] = {
 
 /* The commands secmonctl knows, sorted by name: one entry each. */
 static const struct cli_cmd cli_cmds[] = {
+	{ "ack", "ack TASK [--note TEXT]",
+	    "acknowledge a manual maintenance task as done (admin)",
+	    cli_opts_ack, cli_args_task, cli_render_ack },
 	{ "alarms",
 	    "alarms [--state OK|ALARM|INSUFFICIENT_DATA] [--account A] "
 	    "[--region R]",
@@ -97,14 +110,23 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "controls", "controls [--failed] [--account A] [--region R]",
 	    "list Security Hub controls, failing and worst first",
 	    cli_opts_controls, cli_args_none, cli_render_controls },
+	{ "digest", "digest TASK|RUN",
+	    "show a task's last digest or reminder (or run RUN's) in full",
+	    NULL, cli_args_digest, cli_render_digest },
 	{ "findings", "findings [--min-severity S] [--account A] [--region R]",
 	    "list active GuardDuty findings (S: 0-10, low, ... critical)",
 	    cli_opts_findings, cli_args_none, cli_render_findings },
 	{ "help", "help", "list the commands the daemon understands", NULL,
 	    cli_args_none, cli_render_help },
+	{ "history", "history [TASK] [--limit N]",
+	    "the audit trail: task runs and acknowledgements, newest first",
+	    cli_opts_history, cli_args_history, cli_render_history },
 	{ "poll", "poll [source]",
 	    "poll every target (or one source's) now (admin)", NULL,
 	    cli_args_poll, cli_render_poll },
+	{ "run", "run TASK",
+	    "run a maintenance task now: its review or reminder (admin)", NULL,
+	    cli_args_task, cli_render_run },
 	{ "score", "score [--history] [--account A] [--region R]",
 	    "show Security Hub scores, change, level, target, trend",
 	    cli_opts_score, cli_args_none, cli_render_score },
@@ -120,6 +142,10 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "status", "status",
 	    "show the daemon, its sources, their last polls and findings", NULL,
 	    cli_args_none, cli_render_status },
+	{ "tasks", "tasks",
+	    "the maintenance calendar: schedule, next and last run, last "
+	    "ack, due or overdue",
+	    NULL, cli_args_none, cli_render_tasks },
 	{ "test-alert", "test-alert [sink]",
 	    "send a test notification through one sink, or every sink (admin)",
 	    NULL, cli_args_sink, cli_render_test_alert },
@@ -173,6 +199,7 @@ cli_help(void)
 	    CONF_DEFAULT_SOCKET);
 	for (i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
 		cli_help_line(cli_cmds[i].usage, cli_cmds[i].help);
+	cli_help_line(cli_calendar_usage, cli_calendar_help);
 	cli_help_line(cli_generic.usage, cli_generic.help);
 	printf("\nA command's options may come before or after its other "
 	       "words.\n"
@@ -721,6 +748,9 @@ main(int argc, char **argv)
 		cli_usage(stderr);
 		return CLI_EXIT_USAGE;
 	}
+	/* "calendar" is computed here: no socket. */
+	if (strcmp(argv[0], "calendar") == 0)
+		return cli_calendar(argc, argv, as_json);
 	/* "silence add|list|expire" is the daemon's silence-add|list|expire. */
 	if (strcmp(argv[0], "silence") == 0 && argc >= 2) {
 		snprintf(

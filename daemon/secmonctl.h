@@ -74,6 +74,14 @@ void cli_render_silence_add(const char *, json_t *);
 void cli_render_silence_expire(const char *, json_t *);
 void cli_render_silence_list(const char *, json_t *);
 
+/*
+ * secmonctl-calendar.c: "calendar EXPR [options]", computed here, never
+ * sent. argv[0] is "calendar"; the exit status.
+ */
+extern const char cli_calendar_usage[];
+extern const char cli_calendar_help[];
+int cli_calendar(int argc, char **argv, int as_json);
+
 /* secmonctl-views.c: the posture: scores, controls, alarms, findings. */
 void cli_render_alarms(const char *, json_t *);
 void cli_render_controls(const char *, json_t *);
@@ -82,5 +90,16 @@ void cli_render_score(const char *, json_t *);
 json_t *cli_value_severity(const struct cli_opt *, const char *);
 json_t *cli_value_state(const struct cli_opt *, const char *);
 json_t *cli_value_string(const struct cli_opt *, const char *);
+
+/* secmonctl-tasks.c: the maintenance calendar. */
+int cli_args_task(const struct cli_cmd *, int, char **, json_t *);
+int cli_args_history(const struct cli_cmd *, int, char **, json_t *);
+int cli_args_digest(const struct cli_cmd *, int, char **, json_t *);
+json_t *cli_value_limit(const struct cli_opt *, const char *);
+void cli_render_tasks(const char *, json_t *);
+void cli_render_history(const char *, json_t *);
+void cli_render_digest(const char *, json_t *);
+void cli_render_run(const char *, json_t *);
+void cli_render_ack(const char *, json_t *);
 
 #endif

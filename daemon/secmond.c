@@ -17,6 +17,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "aws.h"
+#include "calendar.h"
 #include "conf.h"
 #include "control.h"
 #include "creds.h"
@@ -27,6 +28,7 @@
 #include "outbox.h"
 #include "ratelimit.h"
 #include "state.h"
+#include "tasks.h"
 
 struct secmond {
 	const char *config_path;
@@ -40,6 +42,7 @@ struct secmond {
 	struct ratelimit_gate *gate;
 	struct outbox *outbox;
 	struct monitor *monitor;
+	struct tasks *tasks;
 	struct control *control;
 	struct ctl_ctx ctx;
 	struct event *sig_term, *sig_int, *sig_hup, *watchdog;
@@ -51,13 +54,23 @@ static void __attribute__((noreturn)) usage(int code)
 {
 	fprintf(code == 0 ? stdout : stderr,
 	    "usage: secmond [-c FILE] [-t] [--once] [-d] [-h] [-V]\n"
+	    "       secmond --calendar EXPR [--iterations N] [--timezone "
+	    "ZONE]\n"
+	    "               [--base-time TIME] [--json]\n"
 	    "  -c, --config FILE  configuration file (default %s)\n"
 	    "  -t, --test         check the configuration and exit\n"
 	    "      --once         poll every source once, print a summary, "
 	    "exit\n"
 	    "  -d, --debug        log debug messages\n"
 	    "  -h, --help         show this help\n"
-	    "  -V, --version      show the version\n",
+	    "  -V, --version      show the version\n"
+	    "      --calendar EXPR   print when EXPR, a calendar expression,\n"
+	    "                        elapses (as systemd-analyze calendar)\n"
+	    "      --iterations N    the next N elapses (default 1)\n"
+	    "      --timezone ZONE   in ZONE (default the host's)\n"
+	    "      --base-time TIME  after TIME, @EPOCH or ISO 8601 (default "
+	    "now)\n"
+	    "      --json            print JSON\n",
 	    CONF_DEFAULT_PATH);
 	exit(code);
 }
@@ -130,6 +143,8 @@ secmond_reload(struct secmond *d)
 		return;
 	}
 	outbox_configure(d->outbox, c);
+	if (d->tasks != NULL && tasks_configure(d->tasks, c, &err) == -1)
+		log_warnx("reload: maintenance calendar: %s", err.msg);
 	conf_free(d->conf);
 	d->conf = c;
 	d->ctx.conf = c;
@@ -257,6 +272,19 @@ secmond_setup(struct secmond *d)
 	outbox_kick(d->outbox);
 }
 
+/* The maintenance calendar runs in the daemon, not with --once. */
+static void
+secmond_tasks(struct secmond *d)
+{
+	struct sm_err err;
+
+	d->tasks = tasks_new(d->base, d->state, d->monitor, d->outbox);
+	monitor_set_tasks(d->monitor, d->tasks);
+	d->ctx.tasks = d->tasks;
+	if (tasks_configure(d->tasks, d->conf, &err) == -1)
+		fatalx("maintenance calendar: %s", err.msg);
+}
+
 static void
 secmond_listen(struct secmond *d)
 {
@@ -274,6 +302,8 @@ static void
 secmond_teardown(struct secmond *d)
 {
 	control_free(d->control);
+	monitor_set_tasks(d->monitor, NULL);
+	tasks_free(d->tasks);
 	monitor_stop(d->monitor);
 	monitor_free(d->monitor);
 	outbox_free(d->outbox);
@@ -293,10 +323,51 @@ secmond_teardown(struct secmond *d)
 	curl_global_cleanup();
 }
 
+/* secmond --calendar: checked and printed by lib/calendar-print.c. */
+enum {
+	SECMOND_OPT_CALENDAR = 256,
+	SECMOND_OPT_ITERATIONS,
+	SECMOND_OPT_TIMEZONE,
+	SECMOND_OPT_BASE_TIME,
+	SECMOND_OPT_JSON,
+};
+static struct calendar_show secmond_cal;
+
+/* One of the --calendar options: 1 if ch is one, 0 if not. */
+static int
+secmond_calendar_opt(int ch)
+{
+	switch (ch) {
+	case SECMOND_OPT_CALENDAR:
+		secmond_cal.expr = optarg;
+		return 1;
+	case SECMOND_OPT_ITERATIONS:
+		secmond_cal.iterations = optarg;
+		return 1;
+	case SECMOND_OPT_TIMEZONE:
+		secmond_cal.tz = optarg;
+		return 1;
+	case SECMOND_OPT_BASE_TIME:
+		secmond_cal.base = optarg;
+		return 1;
+	case SECMOND_OPT_JSON:
+		secmond_cal.json = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int
 secmond_args(struct secmond *d, int argc, char **argv, int *test)
 {
 	static const struct option opts[] = {
+		{ "calendar", required_argument, NULL, SECMOND_OPT_CALENDAR },
+		{ "iterations", required_argument, NULL,
+		    SECMOND_OPT_ITERATIONS },
+		{ "timezone", required_argument, NULL, SECMOND_OPT_TIMEZONE },
+		{ "base-time", required_argument, NULL, SECMOND_OPT_BASE_TIME },
+		{ "json", no_argument, NULL, SECMOND_OPT_JSON },
 		{ "config", required_argument, NULL, 'c' },
 		{ "test", no_argument, NULL, 't' },
 		{ "once", no_argument, NULL, 'o' },
@@ -328,10 +399,14 @@ secmond_args(struct secmond *d, int argc, char **argv, int *test)
 			printf("secmond %s\n", SECMON_VERSION);
 			exit(0);
 		default:
-			usage(1);
+			if (!secmond_calendar_opt(ch))
+				usage(1);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc ||
+	    (secmond_cal.expr == NULL &&
+		(secmond_cal.iterations != NULL || secmond_cal.tz != NULL ||
+		    secmond_cal.base != NULL || secmond_cal.json)))
 		usage(1);
 	return debug;
 }
@@ -344,6 +419,8 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof d);
 	debug = secmond_args(&d, argc, argv, &test);
+	if (secmond_cal.expr != NULL)
+		return calendar_show_main("secmond", &secmond_cal);
 	log_init("secmond", LOG_TO_AUTO, debug);
 	if ((d.conf = secmond_load_conf(d.config_path, 1)) == NULL)
 		return 1;
@@ -359,6 +436,7 @@ main(int argc, char **argv)
 	else {
 		secmond_listen(&d);
 		monitor_start(d.monitor);
+		secmond_tasks(&d);
 		secmond_watchdog(&d);
 		log_info("secmond %s ready: %s, socket %s", SECMON_VERSION,
 		    d.config_path, d.conf->socket);

@@ -26,11 +26,13 @@ struct alert_msgid {
 static const struct alert_msgid alert_msgids[] = {
 	{ "alarm", ALERT_MSGID_ALARM },
 	{ "control_failing", ALERT_MSGID_CONTROL_FAILING },
+	{ "digest", ALERT_MSGID_DIGEST },
 	{ "finding_escalated", ALERT_MSGID_FINDING_ESCALATED },
 	{ "new_finding", ALERT_MSGID_NEW_FINDING },
 	{ "score_below_target", ALERT_MSGID_SCORE_BELOW_TARGET },
 	{ "score_drop", ALERT_MSGID_SCORE_DROP },
 	{ "source_blind", ALERT_MSGID_SOURCE_BLIND },
+	{ "task_due", ALERT_MSGID_TASK_DUE },
 	{ "task_overdue", ALERT_MSGID_TASK_OVERDUE },
 	{ "test", ALERT_MSGID_TEST },
 };
@@ -104,7 +106,14 @@ alert_note_subject(const struct alert_note *n, char *buf, size_t len)
 	const struct alert_item *w = &n->items[0];
 	size_t l;
 
-	if (n->n == 1)
+	if (strcmp(n->kind, "digest") == 0)
+		snprintf(buf, len, "[digest] %s", w->title);
+	else if (strcmp(n->kind, "task_due") == 0 && n->n == 1)
+		snprintf(buf, len, "[reminder] due: %s", w->title);
+	else if (strcmp(n->kind, "task_due") == 0)
+		snprintf(buf, len, "[reminder] %zu tasks due: %s, ...", n->n,
+		    w->title);
+	else if (n->n == 1)
 		snprintf(buf, len, "[%s] %s%s: %s",
 		    alert_band_name(n->severity),
 		    strcmp(n->event, "resolved") == 0 ? "RESOLVED " : "",
@@ -123,11 +132,55 @@ alert_note_subject(const struct alert_note *n, char *buf, size_t len)
 		buf[l - 1] = '\0';
 }
 
+/* A digest: its text in full (one digest per note). */
+static char *
+alert_digest_body(const struct alert_note *n)
+{
+	const struct alert_item *it = &n->items[0];
+	char *body, when[32];
+
+	sm_iso8601(it->at, when, sizeof when);
+	xasprintf(&body, "secmond digest: %s (task %s, %s)\n\n%s\n", it->title,
+	    it->subject, when, it->detail != NULL ? it->detail : "");
+	return body;
+}
+
+/* Reminders: each task, when it was due, how to acknowledge it. */
+static char *
+alert_reminder_body(const struct alert_note *n)
+{
+	char *body, *line, when[32];
+	size_t i;
+
+	xasprintf(&body, "secmond: %zu maintenance task%s due.\n\n", n->n,
+	    n->n == 1 ? "" : "s");
+	for (i = 0; i < n->n; i++) {
+		const struct alert_item *it = &n->items[i];
+
+		sm_iso8601(it->at, when, sizeof when);
+		xasprintf(&line,
+		    "%s- %s: %s\n  due %s; when done: secmonctl ack %s "
+		    "[--note TEXT]\n%s%s%s",
+		    body, it->subject, it->title, when, it->subject,
+		    it->detail != NULL && *it->detail != '\0' ? "  " : "",
+		    it->detail != NULL ? it->detail : "",
+		    it->detail != NULL && *it->detail != '\0' ? "\n" : "");
+		free(body);
+		body = line;
+	}
+	return body;
+}
+
 char *
 alert_note_body(const struct alert_note *n)
 {
 	char *body, *line, when[32];
 	size_t i, shown = n->n < ALERT_SHOWN_ITEMS ? n->n : ALERT_SHOWN_ITEMS;
+
+	if (strcmp(n->kind, "digest") == 0 && n->n > 0)
+		return alert_digest_body(n);
+	if (strcmp(n->kind, "task_due") == 0)
+		return alert_reminder_body(n);
 
 	xasprintf(&body,
 	    "secmond: %zu %s alert%s (%s), worst severity %.1f "
@@ -229,7 +282,14 @@ alert_journal_entry(const struct alert_note *n, const char *ident)
 	int rc;
 
 	alert_note_subject(n, subject, sizeof subject);
-	xasprintf(&s, "MESSAGE=%s", subject);
+	if (strcmp(n->kind, "digest") == 0) {
+		/* journalctl shows a digest whole. */
+		char *body = alert_note_body(n);
+
+		xasprintf(&s, "MESSAGE=%s\n%s", subject, body);
+		free(body);
+	} else
+		xasprintf(&s, "MESSAGE=%s", subject);
 	alert_iov_add(&iov, &niov, &cap, s);
 	xasprintf(&s, "MESSAGE_ID=%s", alert_msgid(n->kind));
 	alert_iov_add(&iov, &niov, &cap, s);

@@ -27,6 +27,8 @@
 #define ALERT_MSGID_SOURCE_BLIND "a7d0c9e8b1f24f6e9d4c5b2a1f0e9d87"
 #define ALERT_MSGID_TASK_OVERDUE "b8e1d0f9c2a34a7f8e5d6c3b2a1f0e98"
 #define ALERT_MSGID_TEST "c9f2e1a0d3b44b8a9f6e7d4c3b2a1f09"
+#define ALERT_MSGID_DIGEST "d0a3f2b1e4c54c9b8a7f8e5d4c3b2a10"
+#define ALERT_MSGID_TASK_DUE "e1b4a3c2f5d64d0c9b8a9f6e5d4c3b21"
 
 /* What a rule raises. Severity on GuardDuty's 0-10 scale. */
 struct alert_event {
@@ -38,6 +40,10 @@ struct alert_event {
 	const char *subject; /* finding id, alarm name, standard, source */
 	const char *title;   /* one line for people */
 	const char *detail;  /* finding type, reason, ...; may be NULL */
+	/* Only these sinks, whatever their kinds and min_severity (a task's
+	 * sinks); nsinks 0: every sink that wants it. */
+	char *const *sinks;
+	size_t nsinks;
 };
 
 /* One alert of a notification. */

@@ -138,6 +138,7 @@ conf_check(struct conf_ctx *ctx)
 		conf_env_region(ctx);
 	conf_check_accounts(ctx);
 	conf_check_sinks(ctx);
+	conf_check_tasks(ctx);
 	if (c->cloudwatch.alarm_prefix != NULL &&
 	    c->cloudwatch.nalarm_names > 0)
 		conf_error(ctx,

@@ -24,8 +24,8 @@
 #define CONF_GIB (1024ULL * 1024 * 1024)
 
 #define CONF_MAX_KEYS 16                 /* keys in one section */
-#define CONF_NSECTIONS 8                 /* entries in conf_sections */
-#define CONF_NNAMED 2                    /* kinds of [type NAME] */
+#define CONF_NSECTIONS 10                /* entries in conf_sections */
+#define CONF_NNAMED 3                    /* kinds of [type NAME] */
 #define CONF_MAX_NAMED CONF_MAX_ACCOUNTS /* objects of one named kind */
 
 struct conf;
@@ -62,6 +62,7 @@ struct conf_named {
 
 extern const struct conf_named conf_named_account;
 extern const struct conf_named conf_named_sink;
+extern const struct conf_named conf_named_task;
 extern const struct conf_named *const conf_named_kinds[CONF_NNAMED]; /* id */
 
 /* The file being read. */
@@ -79,7 +80,9 @@ struct conf_file {
 	unsigned named_line[CONF_NNAMED][CONF_MAX_NAMED]; /* its header's */
 };
 
-_Static_assert(CONF_MAX_SINKS <= CONF_MAX_NAMED, "raise CONF_MAX_NAMED");
+_Static_assert(
+    CONF_MAX_SINKS <= CONF_MAX_NAMED && CONF_MAX_TASKS <= CONF_MAX_NAMED,
+    "raise CONF_MAX_NAMED");
 
 /* Where a key of a named section was last set, even wrongly. */
 struct conf_at {
@@ -95,6 +98,7 @@ struct conf_ctx {
 	int stop;
 	struct conf_file *file;
 	int regions_seen; /* set, even if wrongly: no fallback to the env */
+	int catalog;      /* reading the catalog: only [task NAME] there */
 	size_t named;     /* the object of the named section being read */
 	char **files;     /* every file read, for conf_at */
 	size_t nfiles;
@@ -122,6 +126,8 @@ const struct conf_at *conf_at(
 
 /* The checks across keys and files, at the end of the load. */
 void conf_check(struct conf_ctx *);
+/* Those of the [task NAME] sections (conf-task.c). */
+void conf_check_tasks(struct conf_ctx *);
 
 /* Is s a NAME of [type NAME]? -1 with err filled if not. */
 int conf_check_name(
@@ -225,6 +231,15 @@ int conf_parse_facility(
     void *, const struct conf_key *, const char *, struct sm_err *);
 int conf_parse_identifier(
     void *, const struct conf_key *, const char *, struct sm_err *);
+int conf_parse_action(
+    void *, const struct conf_key *, const char *, struct sm_err *);
+int conf_parse_schedule(
+    void *, const struct conf_key *, const char *, struct sm_err *);
+int conf_parse_timezone(
+    void *, const struct conf_key *, const char *, struct sm_err *);
 void conf_free_names(char **names, size_t n);
+
+/* The built-in catalog: conf/maintenance.conf, embedded at build time. */
+extern const char conf_builtin_catalog[];
 
 #endif

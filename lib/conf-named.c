@@ -1,8 +1,8 @@
 /*
- * conf-named.c: the sections that come once per NAME, [account NAME] and
- * [sink NAME]: what each kind is (its array in struct conf, its defaults,
- * how to free it), NAME checks, finding, adding and opening objects as
- * conf.c reads their headers; conf-check.c checks them at the end.
+ * conf-named.c: the sections that come once per NAME, [account NAME],
+ * [sink NAME] and [task NAME]: what each kind is (its array in struct conf, its
+ * defaults, how to free it), NAME checks, finding, adding and opening objects
+ * as conf.c reads their headers; conf-check.c checks them at the end.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,8 @@
 #include "conf-int.h"
 
 _Static_assert(offsetof(struct conf_account, name) == 0 &&
-	offsetof(struct conf_sink, name) == 0,
+	offsetof(struct conf_sink, name) == 0 &&
+	offsetof(struct conf_task, name) == 0,
     "a named object starts with its name");
 
 static void
@@ -57,6 +58,26 @@ conf_free_sink(void *obj)
 	free(s->identifier);
 }
 
+static void
+conf_init_task(void *obj)
+{
+	struct conf_task *t = obj;
+
+	t->grace = 86400;
+	t->enabled = 1;
+}
+
+static void
+conf_free_task(void *obj)
+{
+	struct conf_task *t = obj;
+
+	free(t->title);
+	free(t->description);
+	free(t->schedule);
+	conf_free_names(t->sinks, t->nsinks);
+}
+
 const struct conf_named conf_named_account = {
 	.type = "account",
 	.id = 0,
@@ -83,12 +104,26 @@ const struct conf_named conf_named_sink = {
 	.free = conf_free_sink,
 };
 
-/* By id. */
-const struct conf_named *const conf_named_kinds[CONF_NNAMED] = {
-	&conf_named_account, &conf_named_sink
+const struct conf_named conf_named_task = {
+	.type = "task",
+	.id = 2,
+	.max = CONF_MAX_TASKS,
+	.size = sizeof(struct conf_task),
+	.off_list = offsetof(struct conf, tasks),
+	.off_n = offsetof(struct conf, ntasks),
+	.off_line = offsetof(struct conf_task, line),
+	.off_file = offsetof(struct conf_task, file),
+	.init = conf_init_task,
+	.free = conf_free_task,
 };
 
-_Static_assert(CONF_MAX_ACCOUNT_NAME == CONF_MAX_SINK_NAME,
+/* By id. */
+const struct conf_named *const conf_named_kinds[CONF_NNAMED] = {
+	&conf_named_account, &conf_named_sink, &conf_named_task
+};
+
+_Static_assert(CONF_MAX_ACCOUNT_NAME == CONF_MAX_SINK_NAME &&
+	CONF_MAX_TASK_NAME == CONF_MAX_SINK_NAME,
     "conf_check_name has one length for all");
 
 int

@@ -25,7 +25,11 @@
 /* By CONF_KIND_* bit, lowest first. */
 static const char *const conf_kinds[] = { "new_finding", "finding_escalated",
 	"control_failing", "score_drop", "score_below_target", "alarm",
-	"source_blind", "task_overdue", "test" };
+	"source_blind", "task_overdue", "test", "digest", "task_due" };
+
+/* By enum conf_action. */
+static const char *const conf_actions[] = { NULL, "manual", "guardduty-digest",
+	"alarms-digest", "securityhub-digest", "waf-digest" };
 
 _Static_assert(CONF_KIND_ALL == (1u << CONF_NELEM(conf_kinds)) - 1,
     "conf_kinds and CONF_KIND_* disagree");
@@ -71,6 +75,40 @@ conf_kind_parse(const char *name, unsigned *bit)
 		}
 	}
 	return -1;
+}
+
+const char *
+conf_action_name(int action)
+{
+	if (action <= CONF_ACTION_NONE || action > CONF_ACTION_WAF)
+		return NULL;
+	return conf_actions[action];
+}
+
+/* manual, or an automated review ("guardduty-digest", also written
+ * "digest guardduty"). */
+int
+conf_parse_action(
+    void *base, const struct conf_key *k, const char *v, struct sm_err *err)
+{
+	char q[CONF_QUOTE_LEN], alias[64];
+	size_t i;
+
+	if (strncmp(v, "digest ", 7) == 0) {
+		snprintf(alias, sizeof alias, "%s-digest", v + 7);
+		if (strchr(v + 7, ' ') == NULL && strcmp(v + 7, "") != 0)
+			v = alias;
+	}
+	for (i = 1; i < CONF_NELEM(conf_actions); i++) {
+		if (strcmp(v, conf_actions[i]) == 0) {
+			*CONF_FIELD(base, k, int) = (int)i;
+			return 0;
+		}
+	}
+	return sm_err_set(err, "conf",
+	    "unknown action '%s' (manual, guardduty-digest, alarms-digest, "
+	    "securityhub-digest or waf-digest)",
+	    conf_quote(v, q, sizeof q));
 }
 
 const char *
@@ -210,7 +248,7 @@ conf_add_kind(const char *s, unsigned *mask, struct sm_err *err)
 		return sm_err_set(err, "conf",
 		    "'%s' is not a kind (new_finding, finding_escalated, "
 		    "control_failing, score_drop, score_below_target, alarm, "
-		    "source_blind, task_overdue or test)",
+		    "source_blind, task_overdue, test, digest or task_due)",
 		    conf_quote(s, q, sizeof q));
 	if (*mask & bit)
 		return sm_err_set(err, "conf", "'%s' is listed twice", s);

@@ -2,8 +2,10 @@
  * conf.c: load the configuration: the main file, then conf.d/ *.conf beside
  * it in name order. Each line is read and checked here, inih splits it into
  * section and key, a sorted key table gives each key its parser (in
- * conf-value.c, conf-list.c, conf-sink.c). Named sections ([account NAME],
- * [sink NAME], conf-named.c) add an object to their array, or, in a later
+ * conf-value.c, conf-list.c, conf-sink.c, conf-task.c). The maintenance
+ * catalog (maintenance.conf beside the config, or the built-in copy) is
+ * read first. Named sections ([account NAME], [sink NAME], [task NAME],
+ * conf-named.c) add an object to their array, or, in a later
  * file, override keys of the one of that name. Every error is collected as
  * "file:line: message" and parsing goes on, so one run shows them all; the
  * checks across keys run at the end (conf-check.c). Owns the struct conf it
@@ -12,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +36,7 @@
 #define CONF_DROPIN_SUFFIX ".conf"
 #define CONF_MAX_NAME 64 /* bytes in a section or key name */
 #define CONF_SKIP "!"    /* section given to inih after a bad header */
+#define CONF_BUILTIN_CATALOG "(built-in " CONF_CATALOG ")"
 
 /* One section: its name (first, for bsearch) and sorted keys. */
 struct conf_section {
@@ -45,6 +49,7 @@ struct conf_section {
 #define CONF_OFF(f) offsetof(struct conf, f)
 #define CONF_AOFF(f) offsetof(struct conf_account, f)
 #define CONF_SOFF(f) offsetof(struct conf_sink, f)
+#define CONF_TOFF(f) offsetof(struct conf_task, f)
 #define CONF_KEY(name, parse, off, min, max)                                   \
 	{                                                                      \
 		name, parse, off, min, max, 0                                  \
@@ -150,6 +155,29 @@ static const struct conf_key conf_securityhub_keys[] = {
 	    CONF_OFF(securityhub.score_target), 0, 1000),
 };
 
+/* Sorted by name. */
+static const struct conf_key conf_maintenance_keys[] = {
+	CONF_KEY(
+	    "enabled", conf_parse_bool, CONF_OFF(maintenance.enabled), 0, 0),
+	CONF_KEY("timezone", conf_parse_timezone,
+	    CONF_OFF(maintenance.timezone), 0, 0),
+};
+
+/* Sorted by name. */
+static const struct conf_key conf_task_keys[] = {
+	CONF_KEY("action", conf_parse_action, CONF_TOFF(action), 0, 0),
+	CONF_KEY(
+	    "description", conf_parse_text, CONF_TOFF(description), 1, 1000),
+	CONF_KEY("enabled", conf_parse_bool, CONF_TOFF(enabled), 0, 0),
+	CONF_KEY("grace", conf_parse_secs, CONF_TOFF(grace), 60, 90 * 86400),
+	CONF_KEY("randomized_delay", conf_parse_secs,
+	    CONF_TOFF(randomized_delay), 0, 7 * 86400),
+	CONF_KEY("schedule", conf_parse_schedule, CONF_TOFF(schedule), 0, 0),
+	{ "sinks", conf_parse_names, CONF_TOFF(sinks), 1, CONF_MAX_SINK_NAME,
+	    CONF_TOFF(nsinks) },
+	CONF_KEY("title", conf_parse_text, CONF_TOFF(title), 1, 200),
+};
+
 /* Sorted by name; min_severity: GuardDuty's bands, low (1) to critical. */
 static const struct conf_key conf_sink_keys[] = {
 	CONF_KEY("enabled", conf_parse_bool, CONF_SOFF(enabled), 0, 0),
@@ -174,7 +202,9 @@ _Static_assert(CONF_NELEM(conf_account_keys) <= CONF_MAX_KEYS &&
 	CONF_NELEM(conf_daemon_keys) <= CONF_MAX_KEYS &&
 	CONF_NELEM(conf_guardduty_keys) <= CONF_MAX_KEYS &&
 	CONF_NELEM(conf_securityhub_keys) <= CONF_MAX_KEYS &&
-	CONF_NELEM(conf_cloudwatch_keys) <= CONF_MAX_KEYS,
+	CONF_NELEM(conf_cloudwatch_keys) <= CONF_MAX_KEYS &&
+	CONF_NELEM(conf_maintenance_keys) <= CONF_MAX_KEYS &&
+	CONF_NELEM(conf_task_keys) <= CONF_MAX_KEYS,
     "raise CONF_MAX_KEYS");
 
 /* Sorted by name; CONF_NSECTIONS entries. */
@@ -185,8 +215,10 @@ static const struct conf_section conf_sections[CONF_NSECTIONS] = {
 	{ "cloudwatch", CONF_KEYS(conf_cloudwatch_keys), NULL },
 	{ "daemon", CONF_KEYS(conf_daemon_keys), NULL },
 	{ "guardduty", CONF_KEYS(conf_guardduty_keys), NULL },
+	{ "maintenance", CONF_KEYS(conf_maintenance_keys), NULL },
 	{ "securityhub", CONF_KEYS(conf_securityhub_keys), NULL },
 	{ "sink", CONF_KEYS(conf_sink_keys), &conf_named_sink },
+	{ "task", CONF_KEYS(conf_task_keys), &conf_named_task },
 };
 
 /* Both tables start with the name: compare a name with an entry. */
@@ -325,6 +357,13 @@ conf_header(struct conf_ctx *ctx, char *s)
 	}
 	if (sec == NULL || (!sec->named && name != NULL)) {
 		conf_lerror(ctx, "unknown section [%s]", q);
+		return NULL;
+	}
+	if (ctx->catalog && sec->named != &conf_named_task) {
+		conf_lerror(ctx,
+		    "[%s] in the maintenance catalog: only [task NAME] "
+		    "sections belong there",
+		    sec->name);
 		return NULL;
 	}
 	if (sec->named && conf_named_open(ctx, sec->named, name) == -1)
@@ -520,20 +559,16 @@ conf_ini_cb(void *user, const char *section, const char *name,
 	return 1;
 }
 
-/* Parse one file into ctx->conf; -1 if it cannot be opened. */
-static int
-conf_read_file(struct conf_ctx *ctx, const char *path)
+/* Parse the file open at fp, named path, into ctx->conf; closes fp. */
+static void
+conf_read_stream(struct conf_ctx *ctx, const char *path, FILE *fp)
 {
 	struct conf_file *cf;
 	int rc;
 
 	cf = xcalloc(1, sizeof *cf);
 	cf->path = path;
-	if ((cf->fp = fopen(path, "re")) == NULL) {
-		conf_error(ctx, "%s: cannot open: %s", path, strerror(errno));
-		free(cf);
-		return -1;
-	}
+	cf->fp = fp;
 	ctx->file = cf;
 	ctx->files =
 	    xreallocarray(ctx->files, ctx->nfiles + 1, sizeof *ctx->files);
@@ -547,7 +582,59 @@ conf_read_file(struct conf_ctx *ctx, const char *path)
 	fclose(cf->fp);
 	free(cf);
 	ctx->file = NULL;
+}
+
+/* Parse one file into ctx->conf; -1 if it cannot be opened. */
+static int
+conf_read_file(struct conf_ctx *ctx, const char *path)
+{
+	FILE *fp;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		conf_error(ctx, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	conf_read_stream(ctx, path, fp);
 	return 0;
+}
+
+/* The file name beside the main config (caller frees). */
+static char *
+conf_beside(const char *path, const char *name)
+{
+	const char *slash = strrchr(path, '/');
+	char *out;
+
+	if (slash == NULL)
+		return xstrdup(name);
+	xasprintf(&out, "%.*s/%s", (int)(slash - path), path, name);
+	return out;
+}
+
+/*
+ * The maintenance catalog, read before the config so that its [task NAME]
+ * sections can override the catalog's key by key: maintenance.conf beside
+ * the config, or the built-in copy when there is none.
+ */
+static void
+conf_read_catalog(struct conf_ctx *ctx)
+{
+	char *path = conf_beside(ctx->conf->path, CONF_CATALOG);
+	FILE *fp;
+
+	ctx->catalog = 1;
+	if ((fp = fopen(path, "re")) != NULL)
+		conf_read_stream(ctx, path, fp);
+	else if (errno != ENOENT)
+		conf_error(ctx, "%s: cannot open: %s", path, strerror(errno));
+	else if ((fp = fmemopen((void *)(uintptr_t)conf_builtin_catalog,
+		      strlen(conf_builtin_catalog), "r")) != NULL)
+		conf_read_stream(ctx, CONF_BUILTIN_CATALOG, fp);
+	else
+		conf_error(
+		    ctx, "%s: %s", CONF_BUILTIN_CATALOG, strerror(errno));
+	ctx->catalog = 0;
+	free(path);
 }
 
 /* Is this directory entry a drop-in: "*.conf", not hidden? */
@@ -599,19 +686,6 @@ conf_list_dropins(
 	return 0;
 }
 
-/* The conf.d directory beside path (caller frees). */
-static char *
-conf_dropin_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-
-	if (slash == NULL)
-		return xstrdup(CONF_DROPIN_DIR);
-	xasprintf(&dir, "%.*s/%s", (int)(slash - path), path, CONF_DROPIN_DIR);
-	return dir;
-}
-
 /* Read every drop-in of conf.d beside the main file, in name order. */
 static void
 conf_read_dropins(struct conf_ctx *ctx)
@@ -619,7 +693,7 @@ conf_read_dropins(struct conf_ctx *ctx)
 	char *dir, *path, **names;
 	size_t i, n;
 
-	dir = conf_dropin_dir(ctx->conf->path);
+	dir = conf_beside(ctx->conf->path, CONF_DROPIN_DIR);
 	if (conf_list_dropins(ctx, dir, &names, &n) == 0) {
 		for (i = 0; i < n && !ctx->stop; i++) {
 			xasprintf(&path, "%s/%s", dir, names[i]);
@@ -664,6 +738,7 @@ conf_new(const char *path)
 	c->alerts.retry_max_backoff = 300;
 	c->cloudwatch.enabled = 1;
 	c->cloudwatch.interval = 60;
+	c->maintenance.enabled = 1;
 	return c;
 }
 
@@ -693,7 +768,8 @@ conf_load(const char *path, struct conf **out, struct conf_errors *errs)
 		ctx.at[i] = xcalloc(conf_named_kinds[i]->max * CONF_MAX_KEYS,
 		    sizeof *ctx.at[i]);
 	*out = NULL;
-	if (conf_read_file(&ctx, path) == 0) {
+	conf_read_catalog(&ctx);
+	if (!ctx.stop && conf_read_file(&ctx, path) == 0) {
 		conf_read_dropins(&ctx);
 		conf_check(&ctx);
 	}
@@ -725,6 +801,7 @@ conf_free(struct conf *c)
 	free(c->cloudwatch.endpoint_url);
 	free(c->cloudwatch.alarm_prefix);
 	conf_free_names(c->cloudwatch.alarm_names, c->cloudwatch.nalarm_names);
+	free(c->maintenance.timezone);
 	free(c);
 }
 

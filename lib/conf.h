@@ -21,6 +21,9 @@
 #define CONF_MAX_ACCOUNT_NAME 64 /* bytes in the NAME of [account NAME] */
 #define CONF_MAX_SINKS 32        /* [sink NAME] sections */
 #define CONF_MAX_SINK_NAME 64    /* bytes in the NAME of [sink NAME] */
+#define CONF_MAX_TASKS 128       /* [task NAME] sections */
+#define CONF_MAX_TASK_NAME 64    /* bytes in the NAME of [task NAME] */
+#define CONF_CATALOG "maintenance.conf" /* the catalog beside the config */
 
 /* Alert severities: GuardDuty's bands, as [sink NAME] min_severity. */
 enum conf_severity {
@@ -49,7 +52,19 @@ enum conf_sh_severity {
 #define CONF_KIND_SOURCE_BLIND (1u << 6)
 #define CONF_KIND_TASK_OVERDUE (1u << 7)
 #define CONF_KIND_TEST (1u << 8)
-#define CONF_KIND_ALL ((1u << 9) - 1)
+#define CONF_KIND_DIGEST (1u << 9)    /* an automated review's digest */
+#define CONF_KIND_TASK_DUE (1u << 10) /* a manual task's reminder */
+#define CONF_KIND_ALL ((1u << 11) - 1)
+
+/* What a [task NAME] does when it is due. */
+enum conf_action {
+	CONF_ACTION_NONE, /* not set: never in a loaded conf */
+	CONF_ACTION_MANUAL,
+	CONF_ACTION_GUARDDUTY,
+	CONF_ACTION_ALARMS,
+	CONF_ACTION_SECURITYHUB,
+	CONF_ACTION_WAF,
+};
 
 /* Where a [sink NAME] delivers. */
 enum conf_sink_type {
@@ -118,6 +133,32 @@ struct conf_sink {
 	char *file;         /*   line of file, for later errors */
 };
 
+/*
+ * One [task NAME] of the maintenance calendar: from the catalog
+ * (maintenance.conf beside the config, else the built-in one), overridden
+ * key by key by [task NAME] sections of the config and its drop-ins.
+ */
+struct conf_task {
+	char *name;                /* NAME: [A-Za-z0-9_.-], unique */
+	char *title;               /* one line for people */
+	char *description;         /* what to do; NULL: none */
+	char *schedule;            /* a calendar expression (calendar.h) */
+	int action;                /* enum conf_action */
+	uint64_t grace;            /* manual: seconds to ack, default 1d */
+	uint64_t randomized_delay; /* seconds, default 0 */
+	char **sinks;              /* NULL/0: every sink that wants the kind */
+	size_t nsinks;
+	int enabled;   /* default 1 */
+	unsigned line; /* where the section first opens: */
+	char *file;    /*   line of file, for later errors */
+};
+
+/* [maintenance] */
+struct conf_maintenance {
+	int enabled;    /* default 1 */
+	char *timezone; /* NULL: the host's */
+};
+
 /* [alerts]: in seconds. */
 struct conf_alerts {
 	uint64_t group_wait;        /* 0..1h, default 30s */
@@ -152,6 +193,7 @@ struct conf {
 	struct conf_securityhub securityhub;
 	struct conf_cloudwatch cloudwatch;
 	struct conf_alerts alerts;
+	struct conf_maintenance maintenance;
 
 	/* [account NAME] sections: main file first, then the drop-ins */
 	struct conf_account *accounts;
@@ -163,6 +205,10 @@ struct conf {
 	 */
 	struct conf_sink *sinks;
 	size_t nsinks;
+
+	/* [task NAME] sections: the catalog's first, then the config's */
+	struct conf_task *tasks;
+	size_t ntasks;
 };
 
 /* The errors of one load: "file:line: message" each. */
@@ -185,6 +231,9 @@ const char *conf_kind_name(unsigned bit);
 
 /* The CONF_KIND_* bit of a kind's name into *bit; -1 if there is none. */
 int conf_kind_parse(const char *name, unsigned *bit);
+
+/* The name of an enum conf_action ("guardduty-digest"), or NULL. */
+const char *conf_action_name(int action);
 
 /* The name of an enum conf_sink_type ("sns"), or NULL. */
 const char *conf_sink_type_name(int type);

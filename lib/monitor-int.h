@@ -95,6 +95,7 @@ struct monitor {
 	struct creds_src *chain;     /* borrowed: the base credentials */
 	struct ratelimit_gate *gate; /* borrowed */
 	struct outbox *outbox;       /* borrowed: kicked after each poll */
+	struct tasks *tasks;         /* borrowed: counted in STATUS= */
 	struct aws_opts opts;
 	char session[72];
 	TAILQ_HEAD(, monitor_account) accounts;
@@ -113,7 +114,6 @@ struct monitor_account *monitor_account_find(struct monitor *, const char *);
 json_t *monitor_accounts_json(struct monitor *);
 
 /* monitor.c */
-json_t *monitor_time_json(time_t);
 void monitor_targets_drop_account(struct monitor *, struct monitor_account *);
 /*
  * A poll ended: err NULL for success (what says what it found, for the

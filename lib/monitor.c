@@ -18,6 +18,7 @@
 #include "monitor-int.h"
 #include "outbox.h"
 #include "state.h"
+#include "tasks.h"
 
 static const struct monitor_source *const monitor_sources[] = {
 	&monitor_src_guardduty,
@@ -75,6 +76,12 @@ void
 monitor_set_outbox(struct monitor *m, struct outbox *ob)
 {
 	m->outbox = ob;
+}
+
+void
+monitor_set_tasks(struct monitor *m, struct tasks *ts)
+{
+	m->tasks = ts;
 }
 
 static void
@@ -205,6 +212,33 @@ monitor_account_regions(
 		}
 }
 
+void
+monitor_foreach_where(struct monitor *m, const char *prefix,
+    const char *service_url, monitor_where_cb cb, void *arg)
+{
+	struct monitor_account *a;
+	struct endpoint ep;
+	struct sm_err err;
+	char *const *regions;
+	size_t i, n;
+
+	if (m->conf == NULL)
+		return;
+	TAILQ_FOREACH(a, &m->accounts, entry)
+	{
+		monitor_account_regions(m->conf, a->name, &regions, &n);
+		for (i = 0; i < n; i++) {
+			memset(&err, 0, sizeof err);
+			if (endpoint_resolve(prefix, regions[i], service_url,
+				m->conf->endpoint_url, &ep, &err) == -1)
+				cb(a->name, regions[i], a->aws, NULL, &err,
+				    arg);
+			else
+				cb(a->name, regions[i], a->aws, &ep, NULL, arg);
+		}
+	}
+}
+
 static void
 monitor_opts(struct monitor *m, const struct conf *c)
 {
@@ -273,7 +307,8 @@ void
 monitor_notify_status(struct monitor *m)
 {
 	struct monitor_target *t;
-	unsigned n = 0, ok = 0, bad = 0, blind = 0;
+	unsigned n = 0, ok = 0, bad = 0, blind = 0, due = 0, overdue = 0;
+	unsigned long long runs = 0;
 	time_t now = time(NULL);
 
 	TAILQ_FOREACH(t, &m->targets, entry)
@@ -296,11 +331,14 @@ monitor_notify_status(struct monitor *m)
 	/* Alerts out before the world hears of the poll. */
 	if (m->outbox != NULL)
 		outbox_kick(m->outbox);
+	if (m->tasks != NULL)
+		tasks_counts(m->tasks, &runs, &due, &overdue);
 	sd_notifyf(0,
 	    "STATUS=watching %u target%s: %u ok, %u degraded, %u blind; "
-	    "%llu polls done; %lld alerts pending",
-	    n, n == 1 ? "" : "s", ok, bad, blind, m->polls_done,
-	    m->outbox != NULL ? outbox_pending(m->outbox) : 0);
+	    "%llu polls done; %llu task runs, %u due, %u overdue; "
+	    "%lld alerts pending",
+	    n, n == 1 ? "" : "s", ok, bad, blind, m->polls_done, runs, due,
+	    overdue, m->outbox != NULL ? outbox_pending(m->outbox) : 0);
 }
 
 static void
@@ -475,17 +513,6 @@ monitor_once(struct monitor *m, monitor_once_cb cb, void *arg)
 	monitor_schedule(t, 0);
 }
 
-json_t *
-monitor_time_json(time_t t)
-{
-	char buf[32];
-
-	if (t == 0)
-		return json_null();
-	sm_iso8601(t, buf, sizeof buf);
-	return json_string(buf);
-}
-
 static json_t *
 monitor_target_json(struct monitor *m, struct monitor_target *t, time_t now)
 {
@@ -496,17 +523,15 @@ monitor_target_json(struct monitor *m, struct monitor_target *t, time_t now)
 	polled = state_last_poll(
 		     m->state, t->src->name, t->account, t->region, &last) == 0;
 	if (polled)
-		lp = json_pack("{s:o,s:I,s:b,s:o}", "at",
-		    monitor_time_json(last.at), "duration_ms",
-		    (json_int_t)last.duration_ms, "ok", last.ok, "error",
-		    last.ok ? json_null() : json_string(last.error));
+		lp = json_pack("{s:o,s:I,s:b,s:o}", "at", sm_time_json(last.at),
+		    "duration_ms", (json_int_t)last.duration_ms, "ok", last.ok,
+		    "error", last.ok ? json_null() : json_string(last.error));
 	o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o,s:o,s:I,s:I}", "source",
 	    t->src->name, "account", t->account, "region", t->region, "state",
 	    monitor_state_names[t->state], "blind", monitor_is_blind(t, now),
-	    "failing_since", monitor_time_json(t->failing_since), "last_poll",
-	    lp, "last_ok", monitor_time_json(polled ? last.last_ok : 0),
-	    "next_poll",
-	    monitor_time_json(m->running && t->poll == NULL ? t->next_poll : 0),
+	    "failing_since", sm_time_json(t->failing_since), "last_poll", lp,
+	    "last_ok", sm_time_json(polled ? last.last_ok : 0), "next_poll",
+	    sm_time_json(m->running && t->poll == NULL ? t->next_poll : 0),
 	    "interval_sec", (json_int_t)t->interval, "blind_after_sec",
 	    (json_int_t)t->blind_after);
 	t->src->status(t, o);

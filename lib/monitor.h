@@ -35,6 +35,10 @@ struct outbox;
 /* Kick ob after every poll, so alerts go out before the next event. */
 void monitor_set_outbox(struct monitor *, struct outbox *ob);
 
+struct tasks;
+/* Count the maintenance calendar's runs in systemd's STATUS= line. */
+void monitor_set_tasks(struct monitor *, struct tasks *ts);
+
 /* Take conf's targets (conf must outlive its use); 0, or -1 with err. */
 int monitor_configure(
     struct monitor *, const struct conf *, struct sm_err *err);
@@ -60,6 +64,18 @@ monitor_notify_status_cb(void *arg)
 {
 	monitor_notify_status(arg);
 }
+
+struct endpoint;
+/*
+ * Every account and region watched, for a review across the estate: its
+ * AWS client and the endpoint of service prefix (ep NULL and ep_err set
+ * if it cannot be resolved); service_url: the section's endpoint_url.
+ */
+typedef void (*monitor_where_cb)(const char *account, const char *region,
+    struct aws *, const struct endpoint *ep, const struct sm_err *ep_err,
+    void *arg);
+void monitor_foreach_where(struct monitor *, const char *prefix,
+    const char *service_url, monitor_where_cb, void *arg);
 
 /* Is name a source ("guardduty", ...)? */
 int monitor_known_source(const char *name);

@@ -113,10 +113,21 @@ state_sink_wants(
     const struct state_sink *k, const struct alert_event *ev, const char *event)
 {
 	unsigned bit;
+	size_t i;
 
+	if (ev->nsinks > 0) {
+		for (i = 0; i < ev->nsinks; i++)
+			if (strcmp(ev->sinks[i], k->name) == 0)
+				break;
+		if (i == ev->nsinks)
+			return 0;
+		return strcmp(event, "resolved") != 0 || k->send_resolved;
+	}
 	if (conf_kind_parse(ev->kind, &bit) == -1 || !(k->kinds & bit))
 		return 0;
-	if (strcmp(ev->kind, "test") != 0 &&
+	/* Digests and reminders have no severity to filter on. */
+	if (strcmp(ev->kind, "test") != 0 && strcmp(ev->kind, "digest") != 0 &&
+	    strcmp(ev->kind, "task_due") != 0 &&
 	    alert_band(ev->severity) < k->min_band)
 		return 0;
 	return strcmp(event, "resolved") != 0 || k->send_resolved;
@@ -277,7 +288,9 @@ state_outbox_next(struct state *s, const char *sink, time_t now, time_t ready,
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)ready);
 	sqlite3_bind_text(st, 4, g->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, g->event, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, ALERT_MAX_ITEMS);
+	/* A digest is a notification of its own. */
+	sqlite3_bind_int(
+	    st, 6, strcmp(g->kind, "digest") == 0 ? 1 : ALERT_MAX_ITEMS);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		state_group_add(g, st);
 	sqlite3_finalize(st);
@@ -431,17 +444,17 @@ state_sinks_json(struct state *s)
 				"name", s->sinks[i].name, "pending",
 				(json_int_t)sqlite3_column_int64(st, 0),
 				"next_attempt",
-				state_time_json(sqlite3_column_int64(st, 1)),
+				sm_time_json(sqlite3_column_int64(st, 1)),
 				"delivered",
 				(json_int_t)sqlite3_column_int64(st, 2),
 				"last_ok",
-				state_time_json(sqlite3_column_int64(st, 3)),
+				sm_time_json(sqlite3_column_int64(st, 3)),
 				"last_error",
 				sqlite3_column_type(st, 4) == SQLITE_NULL
 				    ? json_null()
 				    : json_string(state_col(st, 4)),
 				"last_error_at",
-				state_time_json(sqlite3_column_int64(st, 5))));
+				sm_time_json(sqlite3_column_int64(st, 5))));
 		sqlite3_finalize(st);
 	}
 	return a;
@@ -467,7 +480,7 @@ state_alerts_json(struct state *s, size_t max)
 		    json_pack("{s:I,s:o,s:s,s:s,s:f,s:s,"
 			      "s:s,s:s,s:s,s:s,s:I,s:s}",
 			"id", (json_int_t)sqlite3_column_int64(st, 0), "at",
-			state_time_json(sqlite3_column_int64(st, 1)), "kind",
+			sm_time_json(sqlite3_column_int64(st, 1)), "kind",
 			state_col(st, 2), "event", state_col(st, 3), "severity",
 			sqlite3_column_double(st, 4), "account",
 			state_col(st, 5), "region", state_col(st, 6), "subject",

@@ -269,7 +269,7 @@ state_alarms_json(
 			"account", state_col(st, 0), "region", state_col(st, 1),
 			"name", state_col(st, 2), "type", state_col(st, 3),
 			"state", state_col(st, 4), "since",
-			state_time_json(sqlite3_column_int64(st, 5)), "reason",
+			sm_time_json(sqlite3_column_int64(st, 5)), "reason",
 			state_col(st, 6), "arn", state_col(st, 7)));
 	sqlite3_finalize(st);
 	return a;
@@ -326,7 +326,7 @@ state_transitions_json(
 			    ? json_null()
 			    : json_string(state_col(st, 3)),
 			"to", state_col(st, 4), "at",
-			state_time_json(sqlite3_column_int64(st, 5)), "reason",
+			sm_time_json(sqlite3_column_int64(st, 5)), "reason",
 			state_col(st, 6)));
 	sqlite3_finalize(st);
 	return a;

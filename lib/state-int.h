@@ -31,8 +31,6 @@ long long state_next_gen(
     struct state *, const char *table, const char *account, const char *region);
 /* Column i as text, "" for NULL. */
 const char *state_col(sqlite3_stmt *st, int i);
-/* t (epoch seconds) as ISO 8601, null for 0. */
-json_t *state_time_json(sqlite3_int64 t);
 /* Bind the optional filters: account to ?1, region to ?2 (NULL: all). */
 void state_bind_filter(
     sqlite3_stmt *st, const char *account, const char *region);

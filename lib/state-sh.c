@@ -321,7 +321,7 @@ state_sh_history(struct state *s, const char *account, const char *region,
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(a,
 		    json_pack("[o,o]",
-			state_time_json(sqlite3_column_int64(st, 0)),
+			sm_time_json(sqlite3_column_int64(st, 0)),
 			state_col_real(st, 1)));
 	sqlite3_finalize(st);
 	return a;
@@ -409,7 +409,7 @@ state_scores_json(struct state *s, const char *account, const char *region,
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		t = json_pack("{s:s,s:s,s:o}", "account", state_col(st, 0),
 		    "region", state_col(st, 1), "at",
-		    state_time_json(sqlite3_column_int64(st, 2)));
+		    sm_time_json(sqlite3_column_int64(st, 2)));
 		json_object_set_new(t, "standards",
 		    state_sh_latest(s, state_col(st, 0), state_col(st, 1),
 			sqlite3_column_int64(st, 2)));
@@ -453,7 +453,7 @@ state_controls_json(
 			state_col(st, 5), "failed_resources",
 			sqlite3_column_int(st, 6), "standards",
 			std != NULL ? std : json_array(), "since",
-			state_time_json(sqlite3_column_int64(st, 8))));
+			sm_time_json(sqlite3_column_int64(st, 8))));
 	}
 	sqlite3_finalize(st);
 	return a;

@@ -165,12 +165,11 @@ state_silences_json(struct state *s, time_t now, int all)
 			      "s:o,s:o,s:b,s:I}",
 			"id", (json_int_t)sqlite3_column_int64(st, 0),
 			"matchers", m != NULL ? m : json_object(), "starts",
-			state_time_json(sqlite3_column_int64(st, 2)), "ends",
-			state_time_json(sqlite3_column_int64(st, 3)), "comment",
+			sm_time_json(sqlite3_column_int64(st, 2)), "ends",
+			sm_time_json(sqlite3_column_int64(st, 3)), "comment",
 			state_col(st, 4), "created_by",
 			(json_int_t)sqlite3_column_int64(st, 5), "expired_at",
-			state_time_json(sqlite3_column_int64(st, 6)),
-			"expired_by",
+			sm_time_json(sqlite3_column_int64(st, 6)), "expired_by",
 			sqlite3_column_type(st, 7) == SQLITE_NULL
 			    ? json_null()
 			    : json_integer(sqlite3_column_int64(st, 7)),

@@ -26,7 +26,7 @@ static const char state_schema[] =
     " type TEXT, title TEXT, severity REAL NOT NULL, updated_at TEXT,"
     " count INTEGER, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
     " active INTEGER NOT NULL, gen INTEGER NOT NULL, account_id TEXT,"
-    " PRIMARY KEY(account, region, id));"
+    " resolved_at INTEGER, PRIMARY KEY(account, region, id));"
     "CREATE TABLE IF NOT EXISTS polls("
     " source TEXT NOT NULL, account TEXT NOT NULL, region TEXT NOT NULL,"
     " at INTEGER NOT NULL, duration_ms INTEGER NOT NULL, ok INTEGER NOT NULL,"
@@ -80,7 +80,22 @@ static const char state_schema[] =
     " id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL,"
     " region TEXT NOT NULL, arn TEXT NOT NULL, name TEXT, old_state TEXT,"
     " new_state TEXT NOT NULL, at INTEGER, reason TEXT,"
-    " recorded INTEGER NOT NULL);";
+    " recorded INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS tasks("
+    " id TEXT PRIMARY KEY, next_due INTEGER, last_run INTEGER,"
+    " pending_since INTEGER, overdue_level INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS task_runs("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL,"
+    " due INTEGER, started INTEGER NOT NULL, finished INTEGER,"
+    " trigger TEXT NOT NULL, by_uid INTEGER, by_user TEXT,"
+    " result TEXT NOT NULL, summary TEXT, digest TEXT, data TEXT,"
+    " error TEXT);"
+    "CREATE INDEX IF NOT EXISTS task_runs_by ON task_runs(task, id);"
+    "CREATE TABLE IF NOT EXISTS task_acks("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL,"
+    " at INTEGER NOT NULL, uid INTEGER NOT NULL, user TEXT, note TEXT,"
+    " due INTEGER, overdue INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS task_acks_by ON task_acks(task, id);";
 
 int
 state_exec(struct state *s, const char *sql, struct sm_err *err)
@@ -138,7 +153,7 @@ state_migrate(struct state *s, struct sm_err *err)
 		    version, STATE_SCHEMA_VERSION);
 	if (version == 0)
 		return state_exec(
-		    s, "INSERT INTO meta VALUES('schema_version','3')", err);
+		    s, "INSERT INTO meta VALUES('schema_version','4')", err);
 	/* 1 -> 2: alert events carry their fingerprint and event. */
 	if (version == 1 &&
 	    state_exec(s,
@@ -149,10 +164,19 @@ state_migrate(struct state *s, struct sm_err *err)
 		err) == -1)
 		return -1;
 	/* 2 -> 3: silenced alerts are recorded as such. */
-	if (version <= 2)
+	if (version <= 2 &&
+	    state_exec(s,
+		"BEGIN; ALTER TABLE alerts ADD COLUMN silenced INTEGER NOT "
+		"NULL DEFAULT 0; UPDATE meta SET value='3' WHERE "
+		"key='schema_version'; COMMIT;",
+		err) == -1)
+		return -1;
+	/* 3 -> 4: the maintenance calendar (its tables are created above),
+	 * and when a finding stopped being active, for its digest. */
+	if (version <= 3)
 		return state_exec(s,
-		    "BEGIN; ALTER TABLE alerts ADD COLUMN silenced INTEGER NOT "
-		    "NULL DEFAULT 0; UPDATE meta SET value='3' WHERE "
+		    "BEGIN; ALTER TABLE gd_findings ADD COLUMN resolved_at "
+		    "INTEGER; UPDATE meta SET value='4' WHERE "
 		    "key='schema_version'; COMMIT;",
 		    err);
 	return 0;
@@ -257,7 +281,8 @@ state_gd_stmts_prepare(
 		"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9,1,"
 		"?10,?11) ON CONFLICT(account, region, id) DO UPDATE SET "
 		"type=?4, title=?5, severity=?6, updated_at=?7, count=?8, "
-		"last_seen=?9, active=1, gen=?10, account_id=?11",
+		"last_seen=?9, active=1, gen=?10, account_id=?11, "
+		"resolved_at=NULL",
 		&q->put, err) == -1 ||
 	    state_prepare(s,
 		"SELECT id, COALESCE(account_id, account), type, title, "
@@ -265,7 +290,7 @@ state_gd_stmts_prepare(
 		"gen<>?3 AND active=1",
 		&q->alert, err) == -1 ||
 	    state_prepare(s,
-		"UPDATE gd_findings SET active=0 WHERE "
+		"UPDATE gd_findings SET active=0, resolved_at=?4 WHERE "
 		"account=?1 AND region=?2 AND gen<>?3 AND active=1",
 		&q->gone, err) == -1) {
 		state_gd_stmts_free(q);
@@ -423,17 +448,6 @@ state_next_gen(
 	return gen;
 }
 
-json_t *
-state_time_json(sqlite3_int64 t)
-{
-	char buf[32];
-
-	if (t == 0)
-		return json_null();
-	sm_iso8601((time_t)t, buf, sizeof buf);
-	return json_string(buf);
-}
-
 void
 state_bind_filter(sqlite3_stmt *st, const char *account, const char *region)
 {
@@ -476,6 +490,7 @@ state_gd_diff(struct state *s, struct state_gd_stmts *q, const char *account,
 	sqlite3_bind_text(q->gone, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q->gone, 2, region, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q->gone, 3, gen);
+	sqlite3_bind_int64(q->gone, 4, (sqlite3_int64)at);
 	return state_step_done(s, q->gone, err);
 }
 

@@ -16,7 +16,7 @@
 
 #define STATE_DB "secmond.db"
 #define STATE_LOCK "secmond.lock"
-#define STATE_SCHEMA_VERSION 3
+#define STATE_SCHEMA_VERSION 4
 
 struct gd_snapshot;
 struct state;
@@ -102,8 +102,8 @@ int state_alert_raise(
  * Queue a "repeat" of each high or critical alert that has been firing
  * since interval seconds after it was last sent; how many, or -1.
  */
-int state_alert_repeats(struct state *, time_t now, uint64_t interval,
-    struct sm_err *err);
+int state_alert_repeats(
+    struct state *, time_t now, uint64_t interval, struct sm_err *err);
 
 /* state_alert_raise in a transaction of its own. */
 int state_alert_raise_txn(
@@ -150,11 +150,11 @@ int state_silence_check(const json_t *matchers, struct sm_err *err);
 int state_silence_add(struct state *, const json_t *matchers, time_t starts,
     time_t ends, const char *comment, long long by, long long *id,
     struct sm_err *err);
-int state_silence_expire(struct state *, long long id, long long by,
-    time_t now, struct sm_err *err);
+int state_silence_expire(
+    struct state *, long long id, long long by, time_t now, struct sm_err *err);
 /* The silence that mutes ev now (its id), or 0. */
-long long state_silenced(struct state *, const struct alert_event *ev,
-    time_t now);
+long long state_silenced(
+    struct state *, const struct alert_event *ev, time_t now);
 /* Silences, active ones only unless all. */
 json_t *state_silences_json(struct state *, time_t now, int all);
 
@@ -252,5 +252,86 @@ int state_cw_counts(struct state *, const char *account, const char *region,
 /* The latest transitions, newest first. */
 json_t *state_transitions_json(
     struct state *, const char *account, const char *region, size_t max);
+
+/* --- Transactions, for callers that change several things at once --- */
+
+int state_begin(struct state *, struct sm_err *err);
+int state_commit(struct state *, struct sm_err *err);
+void state_rollback(struct state *);
+
+/* --- The maintenance calendar (state-task.c) --- */
+
+/* What is kept of a task between runs of the daemon. */
+struct state_task {
+	time_t next_due;      /* the occurrence waited for; 0: none yet */
+	time_t last_run;      /* 0: never */
+	time_t pending_since; /* manual: first occurrence not acked; 0 */
+	int overdue_level;    /* 0, 1 overdue, 2 escalated */
+};
+
+/* Task id's record; -1 if it has none yet (out zeroed). */
+int state_task_get(struct state *, const char *id, struct state_task *out);
+
+/* Set the occurrence the task waits for. */
+int state_task_set_due(
+    struct state *, const char *id, time_t next_due, struct sm_err *err);
+
+/* One run of a task, for the audit trail. */
+struct state_task_run {
+	const char *task;
+	time_t due;          /* the occurrence; 0: run by hand */
+	const char *trigger; /* "schedule", "startup" (missed), "manual" */
+	long long by_uid;    /* who ran it by hand; -1: the daemon */
+	const char *by_user;
+	const char *result;  /* "ok", "error", "reminded" */
+	const char *summary; /* one line */
+	const char *digest;  /* the text sent, or NULL */
+	const char *data;    /* the digest as JSON text, or NULL */
+	const char *error;   /* NULL unless result is "error" */
+};
+
+/*
+ * Inside a transaction of the caller: record run r (started, finished),
+ * the task's last run, and for a reminder its pending occurrence (kept if
+ * an earlier one is still pending). The run's id, or -1.
+ */
+long long state_task_run_add(struct state *, const struct state_task_run *r,
+    time_t started, time_t finished, struct sm_err *err);
+
+/* Inside a transaction of the caller: the overdue level of a task. */
+int state_task_set_overdue(
+    struct state *, const char *id, int level, struct sm_err *err);
+
+/*
+ * Inside a transaction of the caller: record an acknowledgement of task id
+ * by uid (user) with note (or NULL) and clear what was pending; *was gets
+ * the task's record before. The ack's id, or -1.
+ */
+long long state_task_ack(struct state *, const char *id, long long uid,
+    const char *user, const char *note, time_t now, struct state_task *was,
+    struct sm_err *err);
+
+/* Runs, newest first (task NULL: all), without their digests unless full. */
+json_t *state_task_runs_json(
+    struct state *, const char *task, size_t max, int full);
+/* Run id in full (digest and data); NULL if there is none. */
+json_t *state_task_run_json(struct state *, long long id);
+/* Acknowledgements, newest first (task NULL: all). */
+json_t *state_task_acks_json(struct state *, const char *task, size_t max);
+
+/* --- What the automated reviews report (state-digest.c) --- */
+
+/*
+ * GuardDuty: {"counts": {low..critical}, "targets": [{account, region,
+ * counts}], "new": [...], "resolved": [...], "worst": [...]}: findings
+ * first seen and no longer active since `since`, the worst active ones.
+ */
+json_t *state_digest_gd(struct state *, time_t since, size_t max);
+/* Alarms: {"counts": {ok, alarm, insufficient_data}, "in_alarm": [...],
+ * "transitions": [...]} (transitions recorded since `since`). */
+json_t *state_digest_cw(struct state *, time_t since, size_t max);
+/* Security Hub: {"scores": [{account, region, standard, name, score,
+ * before, change}], "newly_failing": [...]} (change since `since`). */
+json_t *state_digest_sh(struct state *, time_t since, size_t max);
 
 #endif

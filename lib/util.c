@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "util.h"
 
 int
@@ -289,4 +291,15 @@ sm_escape(const char *s)
 	}
 	*o = '\0';
 	return out;
+}
+
+json_t *
+sm_time_json(time_t t)
+{
+	char buf[32];
+
+	if (t == 0)
+		return json_null();
+	sm_iso8601(t, buf, sizeof buf);
+	return json_string(buf);
 }

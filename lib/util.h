@@ -47,6 +47,10 @@ void sm_iso8601(time_t t, char *buf, size_t len);
 /* Parse "2026-11-23T10:32:09Z" or with fractional seconds; -1 if malformed. */
 int sm_iso8601_parse(const char *, time_t *out);
 
+/* t as an ISO 8601 JSON string, JSON null for 0 (jansson's json_t). */
+struct json_t;
+struct json_t *sm_time_json(time_t t);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t sm_mono_ms(void);
 

@@ -63,6 +63,7 @@ struct ctl_ctx {
 	struct state *state;
 	struct monitor *monitor;
 	struct outbox *outbox;
+	struct tasks *tasks; /* NULL with --once and in tests */
 	time_t started;
 	/* The table being run; ctl_dispatch sets it before exec (for help). */
 	const struct ctl_cmd *const *table;

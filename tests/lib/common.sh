@@ -69,6 +69,10 @@ timeout = ${HTTP_TIMEOUT:-10s}
 [alerts]
 group_wait = ${GROUP_WAIT:-0s}
 
+[maintenance]
+enabled = ${MAINTENANCE:-no}
+timezone = UTC
+
 [securityhub]
 enabled = ${SH_ENABLED:-no}
 interval = 1h

@@ -31,7 +31,8 @@
 #define TOPIC "arn:aws:sns:us-east-1:111122223333:secops"
 #define KINDS_MSG                                                              \
 	"(new_finding, finding_escalated, control_failing, score_drop, "       \
-	"score_below_target, alarm, source_blind, task_overdue or test)"
+	"score_below_target, alarm, source_blind, task_overdue, test, digest " \
+	"or task_due)"
 #define TOPIC_NAME_MSG                                                         \
 	"has a bad topic name (1 to 256 letters, digits, '_' or '-', ending "  \
 	"in .fifo for a FIFO topic)"
@@ -1154,7 +1155,7 @@ test_kinds(void **state)
 {
 	static const char *const names[] = { "new_finding", "finding_escalated",
 		"control_failing", "score_drop", "score_below_target", "alarm",
-		"source_blind", "task_overdue", "test" };
+		"source_blind", "task_overdue", "test", "digest", "task_due" };
 	unsigned bit, all = 0;
 	size_t i;
 
@@ -1170,7 +1171,8 @@ test_kinds(void **state)
 	assert_int_equal(CONF_KIND_SCORE_DROP, 1u << 3);
 	assert_null(conf_kind_name(0));
 	assert_null(conf_kind_name(CONF_KIND_ALARM | CONF_KIND_TEST));
-	assert_null(conf_kind_name(1u << 9));
+	assert_int_equal(CONF_KIND_TASK_DUE, 1u << 10);
+	assert_null(conf_kind_name(1u << 11));
 	bit = 42;
 	assert_int_equal(conf_kind_parse("Alarm", &bit), -1);
 	assert_int_equal(conf_kind_parse("", &bit), -1);
@@ -1180,6 +1182,10 @@ test_kinds(void **state)
 	assert_string_equal(conf_sink_type_name(CONF_SINK_SYSLOG), "syslog");
 	assert_null(conf_sink_type_name(CONF_SINK_NONE));
 	assert_null(conf_sink_type_name(42));
+	assert_string_equal(conf_action_name(CONF_ACTION_MANUAL), "manual");
+	assert_string_equal(conf_action_name(CONF_ACTION_WAF), "waf-digest");
+	assert_null(conf_action_name(CONF_ACTION_NONE));
+	assert_null(conf_action_name(42));
 }
 
 /* One line in one section: good (want NULL) or the error after "line: ". */
@@ -1815,6 +1821,15 @@ test_example_uncommented(void **state)
 	assert_int_equal(c->max_attempts, 3);
 	assert_int_equal(c->max_concurrency, 16);
 	assert_true(c->rate_limit_factor == 0.5);
+	assert_int_equal(c->maintenance.enabled, 1);
+	assert_string_equal(c->maintenance.timezone, "Europe/Berlin");
+	assert_int_equal(c->ntasks, 13);
+	assert_string_equal(c->tasks[12].name, "dr-test");
+	assert_int_equal(c->tasks[12].grace, 30 * 86400);
+	assert_string_equal(c->tasks[12].sinks[0], "oncall");
+	assert_string_equal(c->tasks[4].name, "waf-review");
+	assert_string_equal(c->tasks[4].schedule, "Fri *-*-* 16:00:00");
+	assert_int_equal(c->tasks[4].randomized_delay, 1800);
 	conf_free(c);
 	free(path);
 }
@@ -1834,6 +1849,114 @@ test_free_and_clear(void **state)
 	conf_errors_clear(&e);
 }
 
+/* The maintenance catalog: built in, a file beside, overridden. */
+static void
+test_tasks(void **state)
+{
+	struct tdir *t = *state;
+	struct conf *c;
+	char *path;
+
+	xasprintf(&path, "%s/secmond.conf", t->dir);
+	write_file(t, "secmond.conf", "[aws]\nregions = us-east-1\n");
+	c = load_ok(path);
+	/* The checklist: 3 daily, 3 weekly, 3 monthly, 4 quarterly. */
+	assert_int_equal(c->ntasks, 13);
+	assert_string_equal(c->tasks[0].name, "guardduty-review");
+	assert_int_equal(c->tasks[0].action, CONF_ACTION_GUARDDUTY);
+	assert_string_equal(c->tasks[0].schedule, "*-*-* 08:00:00");
+	assert_string_equal(c->tasks[4].name, "waf-review");
+	assert_int_equal(c->tasks[4].action, CONF_ACTION_WAF);
+	assert_string_equal(c->tasks[12].name, "dr-test");
+	assert_int_equal(c->tasks[12].action, CONF_ACTION_MANUAL);
+	assert_int_equal(c->tasks[12].grace, 14 * 86400);
+	assert_string_equal(c->tasks[12].schedule, "quarterly");
+	assert_int_equal(c->maintenance.enabled, 1);
+	assert_null(c->maintenance.timezone);
+	conf_free(c);
+
+	/* The config overrides a catalog task key by key, and adds one. */
+	write_file(t, "secmond.conf",
+	    "[aws]\nregions = us-east-1\n[maintenance]\ntimezone = "
+	    "Europe/Berlin\n[sink ops]\ntype = journal\n[task dr-test]\n"
+	    "grace = 30d\nsinks = ops\n[task waf-review]\nenabled = no\n"
+	    "[task extra]\ntitle = Rotate keys\nschedule = Mon..Fri 10:00\n"
+	    "action = manual\nrandomized_delay = 15m\n");
+	c = load_ok(path);
+	assert_int_equal(c->ntasks, 14);
+	assert_string_equal(c->maintenance.timezone, "Europe/Berlin");
+	assert_int_equal(c->tasks[12].grace, 30 * 86400);
+	assert_string_equal(
+	    c->tasks[12].title, "Conduct disaster recovery testing");
+	assert_int_equal(c->tasks[12].nsinks, 1);
+	assert_string_equal(c->tasks[12].sinks[0], "ops");
+	assert_int_equal(c->tasks[4].enabled, 0);
+	assert_string_equal(c->tasks[13].name, "extra");
+	assert_int_equal(c->tasks[13].randomized_delay, 900);
+	assert_int_equal(c->tasks[13].grace, 86400);
+	conf_free(c);
+
+	/* A catalog beside the config replaces the built-in one. */
+	write_file(t, "maintenance.conf",
+	    "[task only]\ntitle = Only\nschedule = weekly\n"
+	    "action = digest alarms\n");
+	write_file(t, "secmond.conf", "[aws]\nregions = us-east-1\n");
+	c = load_ok(path);
+	assert_int_equal(c->ntasks, 1);
+	assert_string_equal(c->tasks[0].name, "only");
+	assert_int_equal(c->tasks[0].action, CONF_ACTION_ALARMS);
+	conf_free(c);
+	free(path);
+}
+
+static void
+test_bad_tasks(void **state)
+{
+	struct tdir *t = *state;
+	struct conf_errors e;
+	char *path, *cat;
+
+	xasprintf(&path, "%s/secmond.conf", t->dir);
+	xasprintf(&cat, "%s/maintenance.conf", t->dir);
+	write_file(t, "maintenance.conf",
+	    "[task a]\ntitle = A\nschedule = daily\naction = "
+	    "guardduty-digest\ngrace = 1d\n[daemon]\nlog_level = debug\n");
+	write_file(t, "secmond.conf",
+	    "[aws]\nregions = us-east-1\n[maintenance]\ntimezone = "
+	    "Mars/Olympus\n[task b]\nschedule = 25:00\naction = email\n"
+	    "grace = 1s\n[task c]\ntitle = C\nschedule = daily\n"
+	    "action = manual\nsinks = nowhere\n");
+	load_bad(path, &e);
+	assert_int_equal(e.n, 8);
+	assert_error(&e, 0,
+	    "%s:6: [daemon] in the maintenance catalog: only [task NAME] "
+	    "sections belong there",
+	    cat);
+	assert_true(strncmp(e.msg[1], path, strlen(path)) == 0 &&
+	    strstr(e.msg[1], ":4: timezone: ") != NULL &&
+	    strstr(e.msg[1], "Mars/Olympus") != NULL);
+	assert_true(strstr(e.msg[2], ":6: schedule: ") != NULL &&
+	    strstr(e.msg[2], "25") != NULL);
+	assert_error(&e, 3,
+	    "%s:7: action: unknown action 'email' (manual, "
+	    "guardduty-digest, alarms-digest, securityhub-digest or "
+	    "waf-digest)",
+	    path);
+	assert_error(&e, 4, "%s:8: grace: '1s' is out of range 1m..90d", path);
+	assert_error(&e, 5,
+	    "%s:5: grace: [task a] is an automated review (guardduty-digest); "
+	    "only manual tasks take grace",
+	    cat);
+	assert_error(&e, 6, "%s:5: [task b] has no title", path);
+	assert_error(&e, 7,
+	    "%s:13: sinks: [task c] names 'nowhere', which is not a [sink "
+	    "NAME] of the config",
+	    path);
+	conf_errors_clear(&e);
+	free(cat);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -1842,6 +1965,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_sources, setup_dir, teardown_dir),
 		cmocka_unit_test_setup(test_every_key, setup_env),
+		cmocka_unit_test_setup_teardown(
+		    test_tasks, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		    test_bad_tasks, setup_dir, teardown_dir),
 		cmocka_unit_test_setup(test_dropin_order, setup_env),
 		cmocka_unit_test_setup(test_bad_values, setup_env),
 		cmocka_unit_test_setup(test_bad_syntax, setup_env),
