@@ -221,6 +221,23 @@ static const struct conf_section conf_sections[CONF_NSECTIONS] = {
 	{ "task", CONF_KEYS(conf_task_keys), &conf_named_task },
 };
 
+const char *
+conf_section_name(size_t i, int *named)
+{
+	if (i >= CONF_NSECTIONS)
+		return NULL;
+	*named = conf_sections[i].named != NULL;
+	return conf_sections[i].name;
+}
+
+const char *
+conf_section_key(size_t i, size_t k)
+{
+	if (i >= CONF_NSECTIONS || k >= conf_sections[i].nkeys)
+		return NULL;
+	return conf_sections[i].keys[k].name;
+}
+
 /* Both tables start with the name: compare a name with an entry. */
 static int
 conf_name_cmp(const void *name, const void *entry)

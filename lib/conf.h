@@ -232,6 +232,13 @@ const char *conf_kind_name(unsigned bit);
 /* The CONF_KIND_* bit of a kind's name into *bit; -1 if there is none. */
 int conf_kind_parse(const char *name, unsigned *bit);
 
+/*
+ * What the parser takes, for the check of the manual: section i's name
+ * ("aws"; *named set for [type NAME]) and its key k; NULL past the end.
+ */
+const char *conf_section_name(size_t i, int *named);
+const char *conf_section_key(size_t i, size_t k);
+
 /* The name of an enum conf_action ("guardduty-digest"), or NULL. */
 const char *conf_action_name(int action);
 

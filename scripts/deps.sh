@@ -8,7 +8,7 @@ PYTHON=${PYTHON:-python3}
 # systemd: systemd-analyze, which the calendar test compares against.
 pkgs="pkg-config gcc make libevent-dev libcurl4-openssl-dev libssl-dev
 libjansson-dev libsystemd-dev libsqlite3-dev libinih-dev libexpat1-dev
-libcmocka-dev sqlite3 curl openssl python3 systemd"
+libcmocka-dev sqlite3 curl openssl python3 systemd mandoc"
 
 missing=""
 for p in $pkgs; do

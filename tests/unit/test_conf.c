@@ -1849,6 +1849,52 @@ test_free_and_clear(void **state)
 	conf_errors_clear(&e);
 }
 
+/* Every key the parser takes is in secmond.conf(5), in its section. */
+static void
+test_manual(void **state)
+{
+	char *man, *sec, *end, *want, head[64];
+	const char *name, *key;
+	size_t i, k, n = 0;
+	long len;
+	FILE *f;
+	int named;
+
+	(void)state;
+	assert_non_null(f = fopen("man/secmond.conf.5", "r"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((len = ftell(f)) > 0);
+	rewind(f);
+	man = xcalloc(1, (size_t)len + 1);
+	assert_int_equal(fread(man, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	for (i = 0; (name = conf_section_name(i, &named)) != NULL; i++) {
+		snprintf(head, sizeof head, "\n.Ss The [%s%s] section\n", name,
+		    named ? " NAME" : "");
+		if ((sec = strstr(man, head)) == NULL)
+			fail_msg("secmond.conf(5) has no '%s'", head + 1);
+		sec += strlen(head);
+		/* Up to the next .Ss or .Sh (not .Sx). */
+		for (end = sec; (end = strstr(end, "\n.S")) != NULL; end++)
+			if (end[3] == 's' || end[3] == 'h')
+				break;
+		if (end != NULL)
+			*end = '\0';
+		for (k = 0; (key = conf_section_key(i, k)) != NULL; k++, n++) {
+			xasprintf(&want, "\n.It Ic %s No = ", key);
+			if (strstr(sec, want) == NULL)
+				fail_msg("secmond.conf(5) does not describe %s "
+					 "in [%s]",
+				    key, name);
+			free(want);
+		}
+		if (end != NULL)
+			*end = '\n';
+	}
+	assert_true(n >= 50);
+	free(man);
+}
+
 /* The maintenance catalog: built in, a file beside, overridden. */
 static void
 test_tasks(void **state)
@@ -1967,6 +2013,7 @@ main(void)
 		cmocka_unit_test_setup(test_every_key, setup_env),
 		cmocka_unit_test_setup_teardown(
 		    test_tasks, setup_dir, teardown_dir),
+		cmocka_unit_test(test_manual),
 		cmocka_unit_test_setup_teardown(
 		    test_bad_tasks, setup_dir, teardown_dir),
 		cmocka_unit_test_setup(test_dropin_order, setup_env),
