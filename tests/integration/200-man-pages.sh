@@ -72,3 +72,18 @@ if bad:
 print("%d commands, %d MESSAGE_IDs checked" % (len(seen), len(ids)))
 PY
 stop_daemon
+
+# The examples of secmond.conf(5) are a valid config (the last one is
+# the drop-in it says it is).
+mkdir -p "$TMP/ex/conf.d"
+"$PYTHON" - "$TOP/man/secmond.conf.5" "$TMP/ex" <<'PY' || fail "examples"
+import re, sys
+t = open(sys.argv[1]).read()
+ex = t[t.index(".Sh EXAMPLES"):t.index(".Sh SEE ALSO")]
+blocks = re.findall(r"\.Bd -literal -offset indent\n(.*?)\n\.Ed", ex, re.S)
+assert len(blocks) >= 4, blocks
+open(sys.argv[2] + "/secmond.conf", "w").write("\n\n".join(blocks[:-1]) + "\n")
+open(sys.argv[2] + "/conf.d/50-debug.conf", "w").write(blocks[-1] + "\n")
+PY
+"$SECMOND" -t -c "$TMP/ex/secmond.conf" >"$TMP/ex.out" 2>&1 ||
+	fail "the examples of secmond.conf(5) are refused: $(cat "$TMP/ex.out")"
