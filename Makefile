@@ -42,7 +42,8 @@ SECMOND_OBJS = $(SECMOND_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps check unit integration demo asan clean format install
+.PHONY: all deps check unit integration demo asan clean format install \
+	uninstall
 
 all: $(B)/secmond $(B)/secmonctl
 
@@ -113,6 +114,109 @@ demo: deps
 format:
 	clang-format -i $(LIB_SRCS) $(wildcard lib/*.h lib/*/*.h) \
 		$(wildcard daemon/*.c) $(UNIT_SRCS)
+
+# make install [DESTDIR=...] [PREFIX=...]; make uninstall with the same.
+#   SBINDIR      secmond                  $(PREFIX)/sbin
+#   BINDIR       secmonctl                $(PREFIX)/bin
+#   MANDIR       man5, man8 pages         $(PREFIX)/share/man
+#   SYSCONFDIR   secmond/secmond.conf,    /etc, whatever PREFIX: secmond's
+#                secmond/maintenance.conf default -c path and the unit's
+#                                         ConfigurationDirectory= are there
+#   UNITDIR      secmond.service, .socket pkg-config systemd's
+#                                         systemdsystemunitdir (where
+#                                         systemd looks), else
+#                                         /lib/systemd/system
+#   SYSUSERSDIR  secmond.conf (the user)  pkg-config systemd's sysusersdir,
+#                                         else /usr/lib/sysusers.d
+#   ROOTDIR      an empty directory, the  $(PREFIX)/lib/secmond/root
+#                unit's RootDirectory=
+# The unit is generated, with these paths, as $(B)/secmond.service. A config
+# file the admin edited is never overwritten: the shipped one is installed
+# beside it as FILE.dist; uninstall keeps edited config files and says so,
+# and removes the directories it leaves empty (up to DESTDIR, or PREFIX and
+# SYSCONFDIR without one).
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+ROOTDIR ?= $(PREFIX)/lib/secmond/root
+ifeq ($(origin UNITDIR),undefined)
+UNITDIR := $(or $(shell pkg-config --variable=systemdsystemunitdir systemd \
+	2>/dev/null),/lib/systemd/system)
+endif
+ifeq ($(origin SYSUSERSDIR),undefined)
+SYSUSERSDIR := $(or $(shell pkg-config --variable=sysusersdir systemd \
+	2>/dev/null),/usr/lib/sysusers.d)
+endif
+CONFDIR = $(SYSCONFDIR)/secmond
+CONF_FILES = secmond.conf maintenance.conf
+
+# Regenerated when the paths change (FORCE), rewritten only if it differs.
+$(B)/secmond.service: systemd/secmond.service.in FORCE
+	@mkdir -p $(dir $@)
+	@sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' \
+		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@ROOTDIR@|$(ROOTDIR)|g' \
+		$< >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; \
+	else mv $@.tmp $@; echo "  GEN     $@"; fi
+
+FORCE:
+
+install: $(B)/secmond $(B)/secmonctl $(B)/secmond.service
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CONFDIR)
+	install -d -m 0755 $(DESTDIR)$(ROOTDIR)
+	install -m 0755 $(B)/secmond $(DESTDIR)$(SBINDIR)/secmond
+	install -m 0755 $(B)/secmonctl $(DESTDIR)$(BINDIR)/secmonctl
+	install -m 0644 man/secmond.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/secmond.8 man/secmonctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(B)/secmond.service systemd/secmond.socket \
+		$(DESTDIR)$(UNITDIR)/
+	install -m 0644 systemd/secmond.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/secmond.conf
+	@for f in $(CONF_FILES); do \
+		d=$(DESTDIR)$(CONFDIR)/$$f; \
+		if [ ! -e $$d ] || cmp -s conf/$$f $$d; then \
+			echo "install -m 0644 conf/$$f $$d"; \
+			install -m 0644 conf/$$f $$d && rm -f $$d.dist || exit 1; \
+		else \
+			install -m 0644 conf/$$f $$d.dist || exit 1; \
+			echo "kept $$d: it was edited; the shipped one is $$d.dist"; \
+		fi; \
+	done
+	@[ -n "$(DESTDIR)" ] || echo "now: systemd-sysusers; systemctl" \
+		"daemon-reload; systemctl enable --now secmond.service"
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/secmond $(DESTDIR)$(BINDIR)/secmonctl \
+		$(DESTDIR)$(MANDIR)/man5/secmond.conf.5 \
+		$(DESTDIR)$(MANDIR)/man8/secmond.8 \
+		$(DESTDIR)$(MANDIR)/man8/secmonctl.8 \
+		$(DESTDIR)$(UNITDIR)/secmond.service \
+		$(DESTDIR)$(UNITDIR)/secmond.socket \
+		$(DESTDIR)$(SYSUSERSDIR)/secmond.conf
+	@for f in $(CONF_FILES); do \
+		d=$(DESTDIR)$(CONFDIR)/$$f; \
+		rm -f $$d.dist; \
+		if [ ! -e $$d ]; then :; \
+		elif cmp -s conf/$$f $$d; then echo "rm -f $$d"; rm -f $$d; \
+		else echo "kept $$d: it was edited (remove it by hand)"; fi; \
+	done
+	@for d in $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CONFDIR) \
+	    $(DESTDIR)$(ROOTDIR); do \
+		if [ -n "$(DESTDIR)" ]; then top="$(DESTDIR)"; \
+		else case $$d in \
+			$(PREFIX)/*) top="$(PREFIX)" ;; \
+			$(CONFDIR)) top="$(SYSCONFDIR)" ;; \
+			*) top=$$d ;; \
+		esac; fi; \
+		while [ "$${d#$$top/}" != "$$d" ] && rmdir "$$d" 2>/dev/null; do \
+			echo "rmdir $$d"; d=$${d%/*}; \
+		done; \
+	done
 
 clean:
 	rm -rf build build-asan

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -285,13 +287,82 @@ secmond_tasks(struct secmond *d)
 		fatalx("maintenance calendar: %s", err.msg);
 }
 
+/*
+ * The control socket systemd passed (socket activation, secmond.socket), or
+ * -1 if none was: then secmond makes its own. One socket at most.
+ */
+static int
+secmond_listen_fd(const char *path)
+{
+	struct sockaddr_un sun;
+	socklen_t len = sizeof sun;
+	int n, fd = SD_LISTEN_FDS_START;
+
+	if ((n = sd_listen_fds(1)) < 0)
+		fatalx("socket activation: %s", strerror(-n));
+	if (n == 0)
+		return -1;
+	if (n > 1)
+		fatalx("socket activation: %d sockets passed, expected 1", n);
+	memset(&sun, 0, sizeof sun);
+	if (getsockname(fd, (struct sockaddr *)&sun, &len) == -1 ||
+	    sun.sun_family != AF_UNIX)
+		fatalx("socket activation: fd %d is not an AF_UNIX socket", fd);
+	sun.sun_path[sizeof sun.sun_path - 1] = '\0';
+	log_info("control: took over socket %s from systemd (fd %d)",
+	    sun.sun_path, fd);
+	if (strcmp(sun.sun_path, path) != 0)
+		log_warnx("control: the passed socket is not the configured "
+			  "%s: secmonctl needs -s %s",
+		    path, sun.sun_path);
+	return fd;
+}
+
+/*
+ * In a user namespace that maps only some users (systemd's PrivateUsers=,
+ * which the shipped unit sets), peers of other uids are seen as nobody:
+ * admin_group cannot let them in. Say so rather than refuse them silently.
+ */
+static void
+secmond_check_userns(const char *admin_group)
+{
+	unsigned long inside, outside, count;
+	FILE *f;
+	int all = 0;
+
+	if (admin_group == NULL ||
+	    (f = fopen("/proc/self/uid_map", "re")) == NULL)
+		return;
+	if (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+		all = inside == 0 && outside == 0 && count == 4294967295UL;
+	fclose(f);
+	if (!all)
+		log_warnx(
+		    "admin_group %s: this service runs in a user namespace "
+		    "that maps only some users (PrivateUsers=): members "
+		    "of the group who are not root are seen as nobody "
+		    "and cannot run admin commands; use sudo, or "
+		    "PrivateUsers=no in a drop-in",
+		    admin_group);
+}
+
+/* The control socket: the one systemd passed, else our own at socket. */
 static void
 secmond_listen(struct secmond *d)
 {
 	struct sm_err err;
+	int fd;
 
 	if (d->conf->admin_group != NULL)
 		d->admin_group = xstrdup(d->conf->admin_group);
+	secmond_check_userns(d->admin_group);
+	if ((fd = secmond_listen_fd(d->conf->socket)) != -1) {
+		d->control = control_new_fd(
+		    d->base, fd, d->admin_group, ctl_table, &d->ctx, &err);
+		if (d->control == NULL)
+			fatalx("control socket fd %d: %s", fd, err.msg);
+		return;
+	}
 	d->control = control_new(d->base, d->conf->socket, d->conf->socket_mode,
 	    d->admin_group, ctl_table, &d->ctx, &err);
 	if (d->control == NULL)
