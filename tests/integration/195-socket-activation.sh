@@ -105,3 +105,19 @@ stop_activated
 [ "$(sockid "$OTHER")" = "$before" ] && [ ! -e "$SOCK" ] ||
 	fail "sockets changed at stop"
 echo "activated at another path: warned, made no socket of its own"
+
+# In a user namespace that maps only root (as PrivateUsers= does), a set
+# admin_group cannot work for other users: secmond says so at start.
+if unshare -U -r true 2>/dev/null; then
+	sed -i 's/^\[daemon\]$/[daemon]\nadmin_group = root/' "$CONF"
+	NOTIFY_SOCKET="$TMP/notify.sock" unshare -U -r "$SECMOND" -c "$CONF" 2>>"$LOG" &
+	SECMOND_PID=$!
+	PIDS+=("$SECMOND_PID")
+	wait_notify '^READY=1$'
+	grep -q "admin_group root: this service runs in a user namespace" "$LOG" ||
+		fail "no warning about admin_group in a user namespace"
+	stop_daemon
+	echo "user namespace: admin_group warned about"
+else
+	echo "user namespace: skipped: unshare -U -r is not allowed here"
+fi
