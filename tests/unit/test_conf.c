@@ -1823,7 +1823,10 @@ test_example_uncommented(void **state)
 	assert_true(c->rate_limit_factor == 0.5);
 	assert_int_equal(c->maintenance.enabled, 1);
 	assert_string_equal(c->maintenance.timezone, "Europe/Berlin");
-	assert_int_equal(c->ntasks, 13);
+	assert_int_equal(c->ntasks, 14);
+	assert_string_equal(c->tasks[13].name, "backup-check");
+	assert_int_equal(c->tasks[13].action, CONF_ACTION_MANUAL);
+	assert_int_equal(c->tasks[13].grace, 4 * 3600);
 	assert_string_equal(c->tasks[12].name, "dr-test");
 	assert_int_equal(c->tasks[12].grace, 30 * 86400);
 	assert_string_equal(c->tasks[12].sinks[0], "oncall");
@@ -1849,11 +1852,33 @@ test_free_and_clear(void **state)
 	conf_errors_clear(&e);
 }
 
-/* Every key the parser takes is in secmond.conf(5), in its section. */
+/* Is key set (or shown, commented out) in the example config? */
+static int
+example_has(const char *example, const char *key)
+{
+	const char *p;
+	size_t n = strlen(key);
+
+	for (p = example; (p = strstr(p, key)) != NULL; p += n) {
+		const char *b = p;
+
+		while (b > example && (b[-1] == ' ' || b[-1] == '#'))
+			b--;
+		if ((b == example || b[-1] == '\n') &&
+		    strncmp(p + n, " = ", 3) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Every key the parser takes is in secmond.conf(5), in its section, with
+ * its default (or said to be required), and in the example config.
+ */
 static void
 test_manual(void **state)
 {
-	char *man, *sec, *end, *want, head[64];
+	char *man, *sec, *end, *want, *item, *next, head[64], *example;
 	const char *name, *key;
 	size_t i, k, n = 0;
 	long len;
@@ -1861,6 +1886,10 @@ test_manual(void **state)
 	int named;
 
 	(void)state;
+	assert_non_null(f = fopen("conf/secmond.conf", "r"));
+	example = xcalloc(1, 65536);
+	assert_true(fread(example, 1, 65535, f) > 0);
+	fclose(f);
 	assert_non_null(f = fopen("man/secmond.conf.5", "r"));
 	assert_int_equal(fseek(f, 0, SEEK_END), 0);
 	assert_true((len = ftell(f)) > 0);
@@ -1882,17 +1911,32 @@ test_manual(void **state)
 			*end = '\0';
 		for (k = 0; (key = conf_section_key(i, k)) != NULL; k++, n++) {
 			xasprintf(&want, "\n.It Ic %s No = ", key);
-			if (strstr(sec, want) == NULL)
+			if ((item = strstr(sec, want)) == NULL)
 				fail_msg("secmond.conf(5) does not describe %s "
 					 "in [%s]",
 				    key, name);
 			free(want);
+			item += 4;
+			if ((next = strstr(item, "\n.It ")) == NULL)
+				next = item + strlen(item);
+			want = xstrndup(item, (size_t)(next - item));
+			if (strstr(want, "efault") == NULL &&
+			    strstr(want, "equired") == NULL)
+				fail_msg("secmond.conf(5): %s in [%s] has no "
+					 "default",
+				    key, name);
+			free(want);
+			if (!example_has(example, key))
+				fail_msg(
+				    "conf/secmond.conf has no example of %s",
+				    key);
 		}
 		if (end != NULL)
 			*end = '\n';
 	}
 	assert_true(n >= 50);
 	free(man);
+	free(example);
 }
 
 /* The maintenance catalog: built in, a file beside, overridden. */
