@@ -362,21 +362,27 @@ start_notify
 if [ -z "$why" ]; then
 	cat >"$TMP/sandbox.sh" <<'SH'
 #!/bin/bash
-# sandbox.sh TMP STATE RUNTIME CMD...: in a fresh mount namespace,
+# sandbox.sh TMP STATE RUNTIME BIN CMD...: in a fresh mount namespace,
 # ProtectSystem=strict (all read-only but the state and runtime
 # directories), PrivateTmp=, PrivateDevices=, ProtectHome=,
 # ProtectKernelTunables=, then User= (nobody), no capabilities,
 # NoNewPrivileges=.
+# BIN, the directory of the binaries, stays visible even under /tmp (a
+# clone there).
 set -eu
-tmp=$1 sd=$2 rd=$3
-shift 3
+tmp=$1 sd=$2 rd=$3 bin=$4
+shift 4
 mount --make-rprivate /
-exec {h}<"$tmp"
+exec {h}<"$tmp" {b}<"$bin"
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 [ ! -d /var/tmp ] || mount -t tmpfs -o mode=1777 tmpfs /var/tmp
-mkdir -p "$tmp"
-mount --no-canonicalize --bind "/proc/self/fd/$h" "$tmp"
-exec {h}<&-
+for d in "$tmp" "$bin"; do
+	[ -d "$d" ] && continue
+	mkdir -p "$d"
+	[ "$d" = "$tmp" ] && fd=$h || fd=$b
+	mount --no-canonicalize --bind "/proc/self/fd/$fd" "$d"
+done
+exec {h}<&- {b}<&-
 mount --bind "$sd" "$sd"
 mount --bind "$rd" "$rd"
 mkdir /tmp/.dev
@@ -405,7 +411,8 @@ SH
 	chmod 0711 "$TMP"
 	chmod 0666 "$TMP/notify.sock"
 	chown -R nobody:nogroup "$SD" "$RD"
-	SANDBOX=(unshare --mount -- bash "$TMP/sandbox.sh" "$TMP" "$SD" "$RD")
+	SANDBOX=(unshare --mount -- bash "$TMP/sandbox.sh" "$TMP" "$SD" "$RD"
+		"$(dirname "$SECMOND")")
 	echo "sandbox: unshare + setpriv: read-only file system but for the" \
 		"state and runtime directories, private /tmp, /var/tmp and /dev," \
 		"no /home, /root; uid nobody, no capabilities, no_new_privs" \
