@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "aws.h"
+#include "pager.h"
 #include "cw.h"
 
 #define CW_MAX_TIME 253402300799LL /* 9999-12-31T23:59:59Z */
@@ -24,9 +25,8 @@ struct cw_poll {
 	char *prefix; /* AlarmNamePrefix, or NULL */
 	char **names; /* AlarmNames, or NULL */
 	size_t nnames;
-	size_t name_off; /* first name of the current group */
-	char *token;     /* NextToken of the listing in progress */
-	unsigned pages;
+	size_t name_off;     /* first name of the current group */
+	struct aws_pager pg; /* NextToken of the listing in progress */
 	struct cw_snapshot snap;
 	size_t cap;
 };
@@ -104,7 +104,7 @@ cw_poll_free(struct cw_poll *p)
 	for (i = 0; i < p->nnames; i++)
 		free(p->names[i]);
 	free(p->names);
-	free(p->token);
+	free(p->pg.token);
 	for (i = 0; i < p->snap.n; i++)
 		cw_alarm_clear(&p->snap.alarms[i]);
 	free(p->snap.alarms);
@@ -319,24 +319,8 @@ cw_take_list(
 static const char *
 cw_take_token(struct cw_poll *p, json_t *j)
 {
-	json_t *t = json_object_get(j, "NextToken");
-	const char *s;
-
-	if (t == NULL || json_is_null(t) ||
-	    (json_is_string(t) && json_string_length(t) == 0)) {
-		free(p->token);
-		p->token = NULL;
-		return NULL;
-	}
-	if ((s = json_string_value(t)) == NULL ||
-	    json_string_length(t) > CW_MAX_TOKEN)
-		return "NextToken is not a string, or too long";
-	if ((p->token != NULL && strcmp(p->token, s) == 0) ||
-	    ++p->pages >= CW_MAX_PAGES)
-		return "NextToken repeats or never ends";
-	free(p->token);
-	p->token = xstrdup(s);
-	return NULL;
+	return aws_pager_take(
+	    &p->pg, j, "NextToken", CW_MAX_TOKEN, CW_MAX_PAGES, 0);
 }
 
 /* The request body of the next call. */
@@ -358,8 +342,9 @@ cw_body(struct cw_poll *p)
 			json_array_append_new(names, json_string(p->names[i]));
 		json_object_set_new(body, "AlarmNames", names);
 	}
-	if (p->token != NULL)
-		json_object_set_new(body, "NextToken", json_string(p->token));
+	if (p->pg.token != NULL)
+		json_object_set_new(
+		    body, "NextToken", json_string(p->pg.token));
 	return body;
 }
 
@@ -393,11 +378,11 @@ cw_next(struct cw_poll *p)
 {
 	struct sm_err err;
 
-	if (p->token == NULL && p->names != NULL &&
+	if (p->pg.token == NULL && p->names != NULL &&
 	    p->name_off + CW_NAMES_PER_CALL < p->nnames) {
 		p->name_off += CW_NAMES_PER_CALL;
-		p->pages = 0;
-	} else if (p->token == NULL) {
+		p->pg.pages = 0;
+	} else if (p->pg.token == NULL) {
 		cw_succeed(p);
 		return;
 	}

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "aws.h"
+#include "pager.h"
 #include "gd.h"
 #include "sigv4.h"
 
@@ -36,11 +37,10 @@ struct gd_poll {
 	enum gd_step step;
 	char *detectors[GD_MAX_DETECTORS];
 	size_t ndetectors, cur_detector;
-	char *token; /* nextToken of the listing in progress */
-	unsigned pages;
-	json_t *page_ids; /* ids of the current ListFindings page */
-	size_t batch_off; /* next id of page_ids to get */
-	size_t batch_n;   /* ids in the GetFindings in flight */
+	struct aws_pager pg; /* nextToken of the listing in progress */
+	json_t *page_ids;    /* ids of the current ListFindings page */
+	size_t batch_off;    /* next id of page_ids to get */
+	size_t batch_n;      /* ids in the GetFindings in flight */
 	struct gd_snapshot snap;
 	size_t cap;
 	int starting; /* in gd_poll_start: fail without calling back */
@@ -106,7 +106,7 @@ gd_poll_free(struct gd_poll *p)
 	aws_cancel(p->req);
 	for (i = 0; i < p->ndetectors; i++)
 		free(p->detectors[i]);
-	free(p->token);
+	free(p->pg.token);
 	json_decref(p->page_ids);
 	gd_snapshot_clear(&p->snap);
 	free(p);
@@ -160,27 +160,13 @@ gd_succeed(struct gd_poll *p)
 static int
 gd_take_token(struct gd_poll *p, json_t *j, const char *op)
 {
-	json_t *t = json_object_get(j, "nextToken");
-	const char *s;
+	const char *why =
+	    aws_pager_take(&p->pg, j, "nextToken", 0, GD_MAX_PAGES, 0);
 
-	if (t == NULL || json_is_null(t) ||
-	    (json_is_string(t) && json_string_length(t) == 0)) {
-		free(p->token);
-		p->token = NULL;
+	if (why == NULL)
 		return 0;
-	}
-	if ((s = json_string_value(t)) == NULL) {
-		gd_malformed(p, op, "nextToken is not a string");
-		return -1;
-	}
-	if ((p->token != NULL && strcmp(p->token, s) == 0) ||
-	    ++p->pages > GD_MAX_PAGES) {
-		gd_malformed(p, op, "nextToken repeats or never ends");
-		return -1;
-	}
-	free(p->token);
-	p->token = xstrdup(s);
-	return 0;
+	gd_malformed(p, op, why);
+	return -1;
 }
 
 /* Run one call; its answer comes back to cb. */
@@ -218,8 +204,8 @@ gd_list_detectors(struct gd_poll *p)
 	char query[4096];
 	char *tok = NULL;
 
-	if (p->token != NULL)
-		tok = sigv4_uri_encode(p->token, strlen(p->token), 0);
+	if (p->pg.token != NULL)
+		tok = sigv4_uri_encode(p->pg.token, strlen(p->pg.token), 0);
 	if ((size_t)snprintf(query, sizeof query, "maxResults=50%s%s",
 		tok != NULL ? "&nextToken=" : "",
 		tok != NULL ? tok : "") >= sizeof query) {
@@ -279,10 +265,10 @@ gd_detectors_cb(struct aws_result *res, void *arg)
 	    xstrdup(json_string_value(v));
 	if (gd_take_token(p, res->json, "ListDetectors") == -1)
 		return;
-	if (p->token != NULL)
+	if (p->pg.token != NULL)
 		gd_list_detectors(p);
 	else {
-		p->pages = 0;
+		p->pg.pages = 0;
 		gd_next(p);
 	}
 }
@@ -316,8 +302,9 @@ gd_list_findings(struct gd_poll *p)
 	    "false", "severity", "greaterThanOrEqual",
 	    (json_int_t)floor(p->min_severity), "sortCriteria", "attributeName",
 	    "updatedAt", "orderBy", "ASC", "maxResults", 50);
-	if (p->token != NULL)
-		json_object_set_new(body, "nextToken", json_string(p->token));
+	if (p->pg.token != NULL)
+		json_object_set_new(
+		    body, "nextToken", json_string(p->pg.token));
 	p->step = GD_LIST_FINDINGS;
 	gd_call(p, "ListFindings", "POST", path, NULL, body, gd_list_cb);
 }
@@ -579,7 +566,7 @@ gd_next(struct gd_poll *p)
 		gd_list_findings(p);
 		return;
 	}
-	if (p->token != NULL) {
+	if (p->pg.token != NULL) {
 		gd_list_findings(p);
 		return;
 	}
@@ -588,7 +575,7 @@ gd_next(struct gd_poll *p)
 		return;
 	}
 	if (++p->cur_detector < p->ndetectors) {
-		p->pages = 0;
+		p->pg.pages = 0;
 		gd_list_findings(p);
 		return;
 	}

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "aws.h"
+#include "pager.h"
 #include "sh.h"
 
 enum sh_step {
@@ -58,8 +59,7 @@ struct sh_poll {
 	struct sm_err *start_err; /* set while sh_poll_start runs */
 	struct aws_req *req;
 	enum sh_step step;
-	char *token;
-	unsigned pages;
+	struct aws_pager pg;
 	int empty_page; /* the last page had no items */
 	struct sh_std std[SH_MAX_STANDARDS];
 	size_t nstd;
@@ -85,7 +85,7 @@ sh_poll_free(struct sh_poll *p)
 	size_t i;
 
 	aws_cancel(p->req);
-	free(p->token);
+	free(p->pg.token);
 	for (i = 0; i < p->nstd; i++)
 		free(p->std[i].arn);
 	for (i = 0; i < p->nctl; i++) {
@@ -161,27 +161,14 @@ sh_str(json_t *o, const char *name, size_t max, const char **out)
 static int
 sh_take_token(struct sh_poll *p, json_t *j, const char *op)
 {
-	const char *s;
-	int r = sh_str(j, "NextToken", SH_MAX_TOKEN, &s);
-
-	if (r == -1) {
-		sh_malformed(p, op, "NextToken is not a string or too long");
-		return -1;
-	}
-	if (r == 0 || *s == '\0') {
-		free(p->token);
-		p->token = NULL;
-		return 0;
-	}
 	/* An empty page may repeat its token; the page cap still holds. */
-	if ((p->token != NULL && strcmp(p->token, s) == 0 && !p->empty_page) ||
-	    ++p->pages > SH_MAX_PAGES) {
-		sh_malformed(p, op, "NextToken repeats or never ends");
-		return -1;
-	}
-	free(p->token);
-	p->token = xstrdup(s);
-	return 0;
+	const char *why = aws_pager_take(
+	    &p->pg, j, "NextToken", SH_MAX_TOKEN, SH_MAX_PAGES, p->empty_page);
+
+	if (why == NULL)
+		return 0;
+	sh_malformed(p, op, why);
+	return -1;
 }
 
 /*
@@ -357,8 +344,9 @@ sh_enabled_standards(struct sh_poll *p)
 {
 	json_t *body = json_pack("{s:i}", "MaxResults", SH_PAGE);
 
-	if (p->token != NULL)
-		json_object_set_new(body, "NextToken", json_string(p->token));
+	if (p->pg.token != NULL)
+		json_object_set_new(
+		    body, "NextToken", json_string(p->pg.token));
 	p->step = SH_ENABLED_STANDARDS;
 	sh_call(p, "GetEnabledStandards", "POST", "/standards/get", body,
 	    sh_enabled_cb);
@@ -547,8 +535,9 @@ sh_get_findings(struct sh_poll *p)
 		    sh_filter("security-control/", "PREFIX"));
 	body =
 	    json_pack("{s:o,s:i}", "Filters", filters, "MaxResults", SH_PAGE);
-	if (p->token != NULL)
-		json_object_set_new(body, "NextToken", json_string(p->token));
+	if (p->pg.token != NULL)
+		json_object_set_new(
+		    body, "NextToken", json_string(p->pg.token));
 	p->step = SH_GET_FINDINGS;
 	sh_call(p, "GetFindings", "POST", "/findings", body, sh_findings_cb);
 }
@@ -752,11 +741,11 @@ sh_next(struct sh_poll *p)
 {
 	json_t *ids;
 
-	if (p->token == NULL)
-		p->pages = 0;
-	if (p->token != NULL && p->step == SH_ENABLED_STANDARDS)
+	if (p->pg.token == NULL)
+		p->pg.pages = 0;
+	if (p->pg.token != NULL && p->step == SH_ENABLED_STANDARDS)
 		sh_enabled_standards(p);
-	else if (p->token != NULL)
+	else if (p->pg.token != NULL)
 		sh_get_findings(p);
 	else if (p->step == SH_DESCRIBE_HUB)
 		sh_enabled_standards(p);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "aws.h"
+#include "pager.h"
 #include "cw.h"
 #include "waf.h"
 
@@ -34,12 +35,11 @@ struct waf_poll {
 	waf_done_cb done;
 	void *arg;
 	struct aws_req *req;
-	const char *op; /* of the call in flight */
-	char *token;    /* NextToken of the listing or batch in progress */
-	unsigned pages; /* of the listing or batch in progress */
-	size_t batch;   /* first web ACL of the GetMetricData batch */
-	size_t nbatch;  /* web ACLs in it */
-	size_t cap;     /* of report.acls */
+	const char *op;          /* of the call in flight */
+	struct aws_pager pg;     /* NextToken of the listing or batch */
+	size_t batch;            /* first web ACL of the GetMetricData batch */
+	size_t nbatch;           /* web ACLs in it */
+	size_t cap;              /* of report.acls */
 	struct waf_track *track; /* one per web ACL, once listed */
 	struct waf_report report;
 };
@@ -62,7 +62,7 @@ waf_poll_free(struct waf_poll *p)
 	size_t i;
 
 	aws_cancel(p->req);
-	free(p->token);
+	free(p->pg.token);
 	for (i = 0; i < p->report.n; i++) {
 		free(p->report.acls[i].web_acl);
 		free(p->report.acls[i].region);
@@ -134,23 +134,8 @@ waf_is(json_t *v, const char *s)
 static const char *
 waf_take_token(struct waf_poll *p, json_t *j, int empty)
 {
-	json_t *t = json_object_get(j, "NextToken");
-	const char *s;
-
-	if (t == NULL || json_is_null(t) ||
-	    (json_is_string(t) && json_string_length(t) == 0)) {
-		free(p->token);
-		p->token = NULL;
-		return NULL;
-	}
-	if ((s = waf_str(t, WAF_MAX_TOKEN)) == NULL)
-		return "NextToken is not a string, or too long";
-	if ((p->token != NULL && strcmp(p->token, s) == 0 && !empty) ||
-	    ++p->pages >= WAF_MAX_PAGES)
-		return "NextToken repeats or never ends";
-	free(p->token);
-	p->token = xstrdup(s);
-	return NULL;
+	return aws_pager_take(
+	    &p->pg, j, "NextToken", WAF_MAX_TOKEN, WAF_MAX_PAGES, empty);
 }
 
 static void waf_call_cb(struct aws_result *, void *);
@@ -172,8 +157,9 @@ waf_call(struct waf_poll *p, const char *op, json_t *body, struct sm_err *err)
 	};
 
 	snprintf(target, sizeof target, "%s%s", WAF_TARGET, op);
-	if (p->token != NULL)
-		json_object_set_new(body, "NextToken", json_string(p->token));
+	if (p->pg.token != NULL)
+		json_object_set_new(
+		    body, "NextToken", json_string(p->pg.token));
 	p->op = op;
 	p->report.calls++;
 	p->req = aws_call(p->aws, &c, waf_call_cb, p, err);
@@ -243,7 +229,7 @@ waf_batch(struct waf_poll *p, size_t first, struct sm_err *err)
 	p->nbatch = p->report.n - first;
 	if (p->nbatch > WAF_BATCH)
 		p->nbatch = WAF_BATCH;
-	p->pages = 0;
+	p->pg.pages = 0;
 	for (k = first; k < first + p->nbatch; k++) {
 		p->track[k].call = 0;
 		p->track[k].complete = 0;
@@ -654,7 +640,7 @@ waf_call_cb(struct aws_result *res, void *arg)
 			waf_malformed(p, why);
 			return;
 		}
-		if (p->token == NULL) {
+		if (p->pg.token == NULL) {
 			waf_listed(p);
 			return;
 		}
@@ -662,7 +648,7 @@ waf_call_cb(struct aws_result *res, void *arg)
 	} else {
 		if (waf_take_data(p, res->json) == -1)
 			return;
-		if (p->token == NULL) {
+		if (p->pg.token == NULL) {
 			waf_batch_done(p);
 			return;
 		}
