@@ -19,6 +19,8 @@
 #define CONF_NAME_CHARS                                                        \
 	CONF_LOWER "ABCDEFGHIJKLMNOPQRSTUVWXYZ" CONF_DIGITS "_.-"
 #define CONF_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+/* The field of key k in the object at base, as a pointer to type. */
+#define CONF_FIELD(base, k, type) ((type *)((char *)(base) + (k)->off))
 #define CONF_KIB 1024ULL
 #define CONF_MIB (1024ULL * 1024)
 #define CONF_GIB (1024ULL * 1024 * 1024)

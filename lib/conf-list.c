@@ -10,7 +10,6 @@
 
 #include "conf-int.h"
 
-#define CONF_FIELD(base, k, type) ((type *)((char *)(base) + (k)->off))
 #define CONF_MAX_NAMES 1000 /* names in one list */
 
 void

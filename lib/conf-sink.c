@@ -12,7 +12,6 @@
 #include "conf.h"
 #include "conf-int.h"
 
-#define CONF_FIELD(base, k, type) ((type *)((char *)(base) + (k)->off))
 #define CONF_MAX_TOPIC 256     /* bytes in an SNS topic name, .fifo too */
 #define CONF_MAX_IDENT 64      /* bytes in a journal or syslog identifier */
 #define CONF_MAX_ARN_REGION 32 /* bytes in the region of an ARN */

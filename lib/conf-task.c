@@ -12,7 +12,6 @@
 #include "conf.h"
 #include "conf-int.h"
 
-#define CONF_FIELD(base, k, type) ((type *)((char *)(base) + (k)->off))
 #define CONF_MAX_SCHEDULE 256 /* bytes in a calendar expression */
 
 /* A calendar expression secmond can evaluate. */

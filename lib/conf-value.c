@@ -31,7 +31,6 @@
 #define CONF_IAM_CHARS                                                         \
 	CONF_LOWER "ABCDEFGHIJKLMNOPQRSTUVWXYZ" CONF_DIGITS "+=,.@_-"
 #define CONF_SUN_PATH sizeof(((struct sockaddr_un *)0)->sun_path)
-#define CONF_FIELD(base, k, type) ((type *)((char *)(base) + (k)->off))
 
 static const struct {
 	const char *name;
