@@ -18,24 +18,46 @@
 #include "log.h"
 #include "sigv4.h"
 
-struct alert_msgid {
+/* Each kind: its journal MESSAGE_ID and how it travels (ALERT_KIND_*). */
+struct alert_kind {
 	const char *kind;
 	const char *id;
+	unsigned flags;
 };
 
-static const struct alert_msgid alert_msgids[] = {
-	{ "alarm", ALERT_MSGID_ALARM },
-	{ "control_failing", ALERT_MSGID_CONTROL_FAILING },
-	{ "digest", ALERT_MSGID_DIGEST },
-	{ "finding_escalated", ALERT_MSGID_FINDING_ESCALATED },
-	{ "new_finding", ALERT_MSGID_NEW_FINDING },
-	{ "score_below_target", ALERT_MSGID_SCORE_BELOW_TARGET },
-	{ "score_drop", ALERT_MSGID_SCORE_DROP },
-	{ "source_blind", ALERT_MSGID_SOURCE_BLIND },
-	{ "task_due", ALERT_MSGID_TASK_DUE },
-	{ "task_overdue", ALERT_MSGID_TASK_OVERDUE },
-	{ "test", ALERT_MSGID_TEST },
+static const struct alert_kind alert_kinds[] = {
+	{ "alarm", ALERT_MSGID_ALARM, 0 },
+	{ "control_failing", ALERT_MSGID_CONTROL_FAILING, 0 },
+	{ "digest", ALERT_MSGID_DIGEST,
+	    ALERT_KIND_ALONE | ALERT_KIND_ANY_SEVERITY },
+	{ "finding_escalated", ALERT_MSGID_FINDING_ESCALATED, 0 },
+	{ "new_finding", ALERT_MSGID_NEW_FINDING, 0 },
+	{ "score_below_target", ALERT_MSGID_SCORE_BELOW_TARGET, 0 },
+	{ "score_drop", ALERT_MSGID_SCORE_DROP, 0 },
+	{ "source_blind", ALERT_MSGID_SOURCE_BLIND, 0 },
+	{ "task_due", ALERT_MSGID_TASK_DUE, ALERT_KIND_ANY_SEVERITY },
+	{ "task_overdue", ALERT_MSGID_TASK_OVERDUE, 0 },
+	{ "test", ALERT_MSGID_TEST, ALERT_KIND_ANY_SEVERITY },
 };
+
+static const struct alert_kind *
+alert_kind_find(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof alert_kinds / sizeof alert_kinds[0]; i++)
+		if (strcmp(alert_kinds[i].kind, kind) == 0)
+			return &alert_kinds[i];
+	return NULL;
+}
+
+int
+alert_kind_has(const char *kind, unsigned flag)
+{
+	const struct alert_kind *k = alert_kind_find(kind);
+
+	return k != NULL && (k->flags & flag) != 0;
+}
 
 void
 alert_fingerprint(const char *kind, const char *account, const char *region,
@@ -74,12 +96,9 @@ alert_band_name(double s)
 const char *
 alert_msgid(const char *kind)
 {
-	size_t i;
+	const struct alert_kind *k = alert_kind_find(kind);
 
-	for (i = 0; i < sizeof alert_msgids / sizeof alert_msgids[0]; i++)
-		if (strcmp(alert_msgids[i].kind, kind) == 0)
-			return alert_msgids[i].id;
-	return ALERT_MSGID_TEST;
+	return k != NULL ? k->id : ALERT_MSGID_TEST;
 }
 
 static int

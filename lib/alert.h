@@ -73,6 +73,13 @@ void alert_fingerprint(const char *kind, const char *account,
 const char *alert_band_name(double severity);
 int alert_band(double severity);
 
+/* How a kind travels: */
+#define ALERT_KIND_ALONE 0x1        /* one per notification, never grouped */
+#define ALERT_KIND_ANY_SEVERITY 0x2 /* past every sink's min_severity */
+
+/* Has kind this ALERT_KIND_* flag? */
+int alert_kind_has(const char *kind, unsigned flag);
+
 /* The journal MESSAGE_ID of a kind. */
 const char *alert_msgid(const char *kind);
 

@@ -125,9 +125,8 @@ state_sink_wants(
 	}
 	if (conf_kind_parse(ev->kind, &bit) == -1 || !(k->kinds & bit))
 		return 0;
-	/* Digests and reminders have no severity to filter on. */
-	if (strcmp(ev->kind, "test") != 0 && strcmp(ev->kind, "digest") != 0 &&
-	    strcmp(ev->kind, "task_due") != 0 &&
+	/* Tests, digests and reminders have no severity to filter on. */
+	if (!alert_kind_has(ev->kind, ALERT_KIND_ANY_SEVERITY) &&
 	    alert_band(ev->severity) < k->min_band)
 		return 0;
 	return strcmp(event, "resolved") != 0 || k->send_resolved;
@@ -288,9 +287,9 @@ state_outbox_next(struct state *s, const char *sink, time_t now, time_t ready,
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)ready);
 	sqlite3_bind_text(st, 4, g->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, g->event, -1, SQLITE_STATIC);
-	/* A digest is a notification of its own. */
-	sqlite3_bind_int(
-	    st, 6, strcmp(g->kind, "digest") == 0 ? 1 : ALERT_MAX_ITEMS);
+	/* A digest (ALERT_KIND_ALONE) is a notification of its own. */
+	sqlite3_bind_int(st, 6,
+	    alert_kind_has(g->kind, ALERT_KIND_ALONE) ? 1 : ALERT_MAX_ITEMS);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		state_group_add(g, st);
 	sqlite3_finalize(st);
